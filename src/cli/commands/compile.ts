@@ -1,0 +1,36 @@
+// cli: `tierwall compile <file> -o <dir>`: refuses to emit when the policy has errors; writes
+// only changed files, atomically.
+import { SourceFile } from '../../source/source-file.js';
+import { compile } from '../../compile.js';
+import type { DiagnosticFormat } from '../../diagnostics/render/index.js';
+import { readInput, writeArtifacts } from '../io.js';
+import { EXIT, failed, printDiagnostics } from '../output.js';
+
+export interface CompileOptions {
+  output: string;
+  target: string;
+  format: DiagnosticFormat;
+  strict?: boolean;
+  timings?: boolean;
+}
+
+export async function runCompile(file: string, opts: CompileOptions): Promise<number> {
+  const { name, text } = readInput(file);
+  const source = new SourceFile(name, text);
+  const result = await compile(source, opts.target);
+  printDiagnostics(opts.format, result.diagnostics, new Map([[name, source]]));
+  if (failed(result.diagnostics, opts.strict ?? false) || result.artifacts.length === 0) {
+    process.stderr.write(`tierwall: nothing written to ${opts.output}: fix the errors above\n`);
+    return EXIT.failed;
+  }
+  const t0 = performance.now();
+  const w = writeArtifacts(opts.output, result.artifacts);
+  const write = performance.now() - t0;
+  process.stderr.write(`tierwall: ${opts.output}: ${w.written.length} written, ${w.unchanged.length} unchanged\n`);
+  if (opts.timings) {
+    const t = result.timings;
+    const ms = (x: number | undefined) => (x ?? 0).toFixed(1);
+    process.stderr.write(`timings (ms): parse ${ms(t.parse)} lower ${ms(t.lower)} checks ${ms(t.checks)} emit ${ms(t.emit)} write ${ms(write)}\n`);
+  }
+  return EXIT.ok;
+}

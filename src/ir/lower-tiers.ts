@@ -1,0 +1,83 @@
+// ir: lowers `tier` declarations: validates names, subnets, gateways and bridges; reports
+// duplicates. Input: TierDecl[]. Output: Tier[] (only well-formed tiers) + diagnostics.
+import type { TierDecl } from '../syntax/ast.js';
+import type { Tier } from './types.js';
+import type { LowerContext } from './lower-context.js';
+import { formatIpv4, parseCidr, parseIpv4 } from './ipv4.js';
+import { bridgeProblem, nameProblem } from './validate-names.js';
+
+/** Docker caps bridge names at 15 bytes; the default is tw-<tier> cut to fit. */
+export function defaultBridge(tier: string): string {
+  return `tw-${tier}`.slice(0, 15).replace(/-+$/, '');
+}
+
+/**
+ * `declared` holds every tier name written, even of tiers dropped for errors, so rules naming
+ * them are not reported a second time as unknown.
+ */
+export function lowerTiers(ctx: LowerContext, decls: readonly TierDecl[]): { tiers: Tier[]; declared: Set<string> } {
+  const tiers: Tier[] = [];
+  const declared = new Set(decls.map((d) => d.name.text));
+  const byName = new Map<string, TierDecl>();
+  const byBridge = new Map<string, { tier: string; decl: TierDecl }>();
+  for (const d of decls) {
+    const name = d.name.text;
+    const problem = nameProblem(name);
+    if (problem) ctx.report('invalid-name', { kind: 'tier', name, reason: problem }, d.name.span);
+    const first = byName.get(name);
+    if (first) {
+      ctx.report('duplicate-tier', { name }, d.name.span, {
+        related: [{ span: first.name.span, message: 'first declared here' }],
+        hints: ['rename one of the tiers'],
+      });
+      continue;
+    }
+    byName.set(name, d);
+
+    const cidr = parseCidr(d.subnet.text);
+    if (!cidr.ok) {
+      ctx.report('invalid-cidr', { text: d.subnet.text, reason: cidr.reason }, d.subnet.span, {
+        hints: ['write the subnet as a.b.c.d/n, e.g. 172.20.1.0/24'],
+      });
+      continue;
+    }
+    if (cidr.hostBits) {
+      ctx.report('cidr-host-bits', { text: d.subnet.text, canonical: cidr.canonical }, d.subnet.span, {
+        hints: [`write ${cidr.canonical}`],
+      });
+    }
+
+    let gateway = formatIpv4((cidr.base + 1) >>> 0);
+    if (d.gateway) {
+      if (parseIpv4(d.gateway.text) === undefined) {
+        ctx.report('invalid-address', { text: d.gateway.text }, d.gateway.span);
+      } else {
+        gateway = d.gateway.text;
+      }
+    }
+
+    const bridge = d.bridge?.text ?? defaultBridge(name);
+    const bridgeSpan = d.bridge?.span ?? d.name.span;
+    const bp = bridgeProblem(bridge);
+    if (bp) ctx.report('invalid-bridge-name', { name: bridge, reason: bp }, bridgeSpan);
+    const other = byBridge.get(bridge);
+    if (other) {
+      ctx.report('duplicate-bridge', { bridge, first: other.tier, second: name }, bridgeSpan, {
+        related: [{ span: other.decl.bridge?.span ?? other.decl.name.span, message: `bridge of tier '${other.tier}'` }],
+        hints: d.bridge ? ['give each tier its own bridge'] : [`set one explicitly: tier ${name} ... bridge NAME;`],
+      });
+    } else {
+      byBridge.set(bridge, { tier: name, decl: d });
+    }
+
+    tiers.push({
+      name,
+      subnet: { text: cidr.canonical, base: cidr.base, prefix: cidr.prefix },
+      gateway,
+      bridge,
+      isolated: d.isolated !== undefined,
+      origin: ctx.origin(d.span),
+    });
+  }
+  return { tiers, declared };
+}

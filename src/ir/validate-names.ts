@@ -1,0 +1,70 @@
+// ir: validators for every user-written string that later reaches a generated file.
+// Anything that passes here is safe to place in bash, YAML, systemd and iptables artifacts
+// (backends still quote for their target; these rules keep the values unsurprising).
+
+/** Returns why `name` is not a valid tier/service/policy name, or undefined when it is. */
+export function nameProblem(name: string): string | undefined {
+  if (name.length > 63) return 'at most 63 characters';
+  if (!/^[a-z]/.test(name)) return 'must start with a lowercase letter';
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) return 'only lowercase letters, digits and - are allowed';
+  if (name.endsWith('-')) return 'must not end with -';
+  return undefined;
+}
+
+/** Linux interface names: 1-15 bytes, no '/', ':', whitespace, no trailing '+'; we also keep them ASCII. */
+export function bridgeProblem(name: string): string | undefined {
+  if (name.length === 0 || Buffer.byteLength(name) > 15) return 'must be 1-15 bytes';
+  if (name === '.' || name === '..') return 'is reserved';
+  if (/[/:\s]/.test(name)) return "must not contain '/', ':' or whitespace";
+  if (name.endsWith('+')) return "must not end with '+'";
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) return 'only letters, digits, _ . - are allowed';
+  return undefined;
+}
+
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE = new RegExp(
+  `^(?:${COMPONENT}(?::[0-9]{1,5})?/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
+
+/** Docker image references: [registry[:port]/]path[:tag][@sha256:digest]. */
+export function isValidImage(image: string): boolean {
+  return image.length <= 255 && IMAGE.test(image);
+}
+
+const ID = '(?:[a-z_][a-z0-9_-]{0,31}|[0-9]{1,10})';
+const USER = new RegExp(`^${ID}(?::${ID})?$`);
+
+/** USER, UID, USER:GROUP or UID:GID. */
+export function isValidUser(user: string): boolean {
+  return USER.test(user);
+}
+
+/** Absolute container path, optionally with tmpfs options `:size=64m,mode=1777`. */
+export function pathProblem(path: string, allowOptions: boolean): string | undefined {
+  let p = path;
+  const colon = p.indexOf(':');
+  if (colon >= 0) {
+    if (!allowOptions) return "':' is not allowed";
+    const opts = p.slice(colon + 1);
+    if (!/^[a-z0-9]+(=[A-Za-z0-9]+)?(,[a-z0-9]+(=[A-Za-z0-9]+)?)*$/.test(opts)) return 'invalid tmpfs options';
+    p = p.slice(0, colon);
+  }
+  if (!p.startsWith('/')) return 'must be absolute';
+  if (!/^[A-Za-z0-9._/@+-]+$/.test(p)) return 'only letters, digits and . _ / @ + - are allowed';
+  if (p.split('/').some((c) => c === '..' || c === '.')) return "must not contain '.' or '..' components";
+  return undefined;
+}
+
+export function isValidEnvName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
+
+/** Linux capabilities as Docker spells them (without the CAP_ prefix). */
+export const CAPABILITIES: ReadonlySet<string> = new Set([
+  'AUDIT_CONTROL', 'AUDIT_READ', 'AUDIT_WRITE', 'BLOCK_SUSPEND', 'BPF', 'CHECKPOINT_RESTORE', 'CHOWN',
+  'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'IPC_LOCK', 'IPC_OWNER', 'KILL', 'LEASE',
+  'LINUX_IMMUTABLE', 'MAC_ADMIN', 'MAC_OVERRIDE', 'MKNOD', 'NET_ADMIN', 'NET_BIND_SERVICE', 'NET_BROADCAST',
+  'NET_RAW', 'PERFMON', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYSLOG', 'SYS_ADMIN', 'SYS_BOOT',
+  'SYS_CHROOT', 'SYS_MODULE', 'SYS_NICE', 'SYS_PACCT', 'SYS_PTRACE', 'SYS_RAWIO', 'SYS_RESOURCE', 'SYS_TIME',
+  'SYS_TTY_CONFIG', 'WAKE_ALARM',
+]);
