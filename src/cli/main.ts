@@ -59,6 +59,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<file>', "policy file ('-' for stdin)")
     .action(async (file: string) => setExit((await import('./commands/ir.js')).runIr(file)));
 
+  program
+    .command('diff')
+    .description('compare what two policies decide: newly allowed/denied flows, log, tier and service changes')
+    .argument('<old>', "old policy: a file, '-' for stdin, or REV:path from git (e.g. main:policies/prod.policy)")
+    .argument('<new>', 'new policy (same forms)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .addOption(new Option('--fail-on <what>', 'exit 2 on any change, or only when access widens').choices(['any', 'widen']).default('any'))
+    .addHelpText('after', '\nExit status: 0 no change, 1 error, 2 changes (--fail-on widen: 2 only when access widens).')
+    .action(async (oldSpec: string, newSpec: string, opts) =>
+      setExit((await import('./commands/diff.js')).runDiff(oldSpec, newSpec, opts)));
+
   return program;
 }
 
@@ -71,7 +82,9 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (e.exitCode === 0) return EXIT.ok;
+      // For diff, 2 means "changes found" (like git diff --exit-code); a usage error must not look like one.
+      return argv[0] === 'diff' ? EXIT.failed : EXIT.usage;
     }
     const { InputError } = await import('./io.js');
     if (e instanceof InputError) {
