@@ -118,6 +118,7 @@ function applySetting(ctx: LowerContext, draft: Draft, s: ServiceSetting, name: 
       if (!expect(values.length === 2 && values[0]!.kind === 'word' && values[1]!.kind === 'string', 'a name and a quoted value, e.g. env TZ "UTC";')) return;
       const [k, v] = texts as [typeof texts[0], typeof texts[0]];
       if (!isValidEnvName(k.text)) ctx.report('invalid-env', { name: k.text }, k.span);
+      else if (draft.env.some((x) => x.name === k.text)) ctx.report('duplicate-setting', { setting: `env ${k.text}` }, k.span);
       else draft.env.push({ name: k.text, value: v.text });
       return;
     }

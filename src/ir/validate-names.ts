@@ -45,8 +45,12 @@ export function pathProblem(path: string, allowOptions: boolean): string | undef
   const colon = p.indexOf(':');
   if (colon >= 0) {
     if (!allowOptions) return "':' is not allowed";
-    const opts = p.slice(colon + 1);
-    if (!/^[a-z0-9]+(=[A-Za-z0-9]+)?(,[a-z0-9]+(=[A-Za-z0-9]+)?)*$/.test(opts)) return 'invalid tmpfs options';
+    // Only options that keep the hardening: exec, suid and dev would weaken it.
+    for (const opt of p.slice(colon + 1).split(',')) {
+      if (!/^(size=[0-9]+[kmg]?|mode=[0-7]{3,4}|uid=[0-9]+|gid=[0-9]+|noexec|nosuid|nodev|ro|rw)$/.test(opt)) {
+        return `tmpfs option '${opt}' is not allowed (size=, mode=, uid=, gid=, noexec, nosuid, nodev, ro, rw)`;
+      }
+    }
     p = p.slice(0, colon);
   }
   if (!p.startsWith('/')) return 'must be absolute';
