@@ -2,7 +2,7 @@
 // Input: a SourceFile and a target name. Output: artifacts (empty when anything is an error).
 import type { SourceFile } from './source/source-file.js';
 import { diag, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
-import type { Artifact } from './backends/types.js';
+import type { Artifact, BackendOptions } from './backends/types.js';
 import { DEFAULT_TARGET, TARGETS, loadTarget } from './backends/registry.js';
 import { analyze, type Analysis, type StageTimings } from './pipeline.js';
 
@@ -13,7 +13,7 @@ export interface CompileResult {
   readonly timings: StageTimings;
 }
 
-export async function compile(source: SourceFile, target = DEFAULT_TARGET): Promise<CompileResult> {
+export async function compile(source: SourceFile, target = DEFAULT_TARGET, options: BackendOptions = {}): Promise<CompileResult> {
   const analysis = analyze(source);
   const diagnostics = [...analysis.diagnostics];
   const timings: StageTimings = { ...analysis.timings };
@@ -27,7 +27,7 @@ export async function compile(source: SourceFile, target = DEFAULT_TARGET): Prom
   const t0 = performance.now();
   const artifacts: Artifact[] = [];
   for (const b of backends) {
-    const r = b.generate(analysis.policy);
+    const r = b.generate(analysis.policy, options);
     artifacts.push(...r.artifacts);
     diagnostics.push(...r.diagnostics);
   }

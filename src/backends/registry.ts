@@ -11,6 +11,7 @@ const BACKENDS: Record<string, Loader> = {
   logging: async () => (await import('./logging/backend.js')).backend,
   compose: async () => (await import('./compose/backend.js')).backend,
   report: async () => (await import('./report/backend.js')).backend,
+  k8s: async () => (await import('./k8s/backend.js')).backend,
 };
 
 /** `docker` is the default target: everything a single Docker host needs. */
@@ -19,6 +20,7 @@ export const TARGETS: Record<string, readonly string[]> = {
   iptables: ['iptables'],
   compose: ['compose'],
   report: ['report'],
+  k8s: ['k8s'],
 };
 
 export const DEFAULT_TARGET = 'docker';

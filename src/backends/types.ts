@@ -16,8 +16,16 @@ export interface BackendResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** Options from the command line that some backends take (others ignore them). */
+export interface BackendOptions {
+  /** k8s: the namespace the NetworkPolicies go to. */
+  readonly namespace?: string;
+  /** k8s: allow egress to kube-dns (udp/53, tcp/53). */
+  readonly dnsEgress?: boolean;
+}
+
 export interface Backend {
   /** Short lowercase name, used in diagnostics ("backend 'compose' cannot express ..."). */
   readonly name: string;
-  generate(policy: Policy): BackendResult;
+  generate(policy: Policy, options?: BackendOptions): BackendResult;
 }

@@ -12,12 +12,14 @@ export interface CompileOptions {
   format: DiagnosticFormat;
   strict?: boolean;
   timings?: boolean;
+  namespace?: string;
+  dnsEgress?: boolean;
 }
 
 export async function runCompile(file: string, opts: CompileOptions): Promise<number> {
   const { name, text } = readInput(file);
   const source = new SourceFile(name, text);
-  const result = await compile(source, opts.target);
+  const result = await compile(source, opts.target, { namespace: opts.namespace, dnsEgress: opts.dnsEgress });
   printDiagnostics(opts.format, result.diagnostics, new Map([[name, source]]));
   if (failed(result.diagnostics, opts.strict ?? false) || result.artifacts.length === 0) {
     process.stderr.write(`tierwall: nothing written to ${opts.output}: fix the errors above\n`);
