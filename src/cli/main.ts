@@ -72,6 +72,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (oldSpec: string, newSpec: string, opts) =>
       setExit((await import('./commands/diff.js')).runDiff(oldSpec, newSpec, opts)));
 
+  program
+    .command('lsp')
+    .description('run the language server on stdin/stdout (for editors)')
+    .option('--stdio', 'talk LSP over stdin/stdout (the default; accepted because clients pass it)')
+    // LSP clients may add --clientProcessId=<pid> or --clientProcessId <pid>.
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async () => setExit(await (await import('./commands/lsp.js')).runLsp()));
+
   return program;
 }
 

@@ -8,7 +8,8 @@ import { PORT_MAX, PORT_MIN } from './ports.js';
 import { suggest } from './suggest.js';
 import { CAPABILITIES, isValidEnvName, isValidImage, isValidUser, nameProblem, pathProblem } from './validate-names.js';
 
-const SETTINGS = ['image', 'tiers', 'address', 'publish', 'user', 'cap_add', 'tmpfs', 'env', 'command', 'writable'] as const;
+/** Every service setting, in the order the docs list them (the LSP completes from this list). */
+export const SETTINGS = ['image', 'tiers', 'address', 'publish', 'user', 'cap_add', 'tmpfs', 'env', 'command', 'writable'] as const;
 type SettingName = (typeof SETTINGS)[number];
 /** Settings that may appear more than once (their values accumulate). */
 const REPEATABLE: ReadonlySet<string> = new Set(['address', 'publish', 'cap_add', 'tmpfs', 'env']);
