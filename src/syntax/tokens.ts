@@ -1,0 +1,99 @@
+// syntax: the token vocabulary of the policy language (chevrotain TokenTypes) and the words
+// the error messages use for each of them. Input: nothing. Output: token types, ordered for the lexer.
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+// Lexed broadly on purpose: names are checked precisely in ir/lower ([a-z][a-z0-9-]* for tiers,
+// Linux interface names for bridges), which can then say *why* a name is wrong. A '-' directly
+// followed by '>' is not part of a name, so `web->db` lexes as web, ->, db.
+export const Identifier = createToken({
+  name: 'Identifier',
+  pattern: /[A-Za-z_](?:[A-Za-z0-9_.]|-(?!>))*/,
+  start_chars_hint: [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'],
+});
+
+const keyword = (word: string): TokenType =>
+  createToken({ name: `Kw_${word}`, pattern: word, longer_alt: Identifier });
+
+export const Policy = keyword('policy');
+export const Tier = keyword('tier');
+export const Gateway = keyword('gateway');
+export const Bridge = keyword('bridge');
+export const Isolated = keyword('isolated');
+export const Allow = keyword('allow');
+export const Deny = keyword('deny');
+export const Log = keyword('log');
+export const Default = keyword('default');
+export const Any = keyword('any');
+export const Service = keyword('service');
+export const Tcp = keyword('tcp');
+export const Udp = keyword('udp');
+export const Icmp = keyword('icmp');
+
+/** Reserved words, in the order the language reference lists them. */
+export const KEYWORDS: readonly TokenType[] = [
+  Policy, Tier, Gateway, Bridge, Isolated, Allow, Deny, Log, Default, Any, Service, Tcp, Udp, Icmp,
+];
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED, line_breaks: true });
+
+// A byte order mark is whitespace only at offset 0; anywhere else it is an unknown character.
+export const Bom = createToken({
+  name: 'Bom',
+  pattern: (text: string, offset: number) =>
+    offset === 0 && text.charCodeAt(0) === 0xfeff ? (['\uFEFF'] as unknown as RegExpExecArray) : null,
+  start_chars_hint: ['\uFEFF'],
+  line_breaks: false,
+  group: Lexer.SKIPPED,
+});
+
+// Comments stop before trailing blanks so that fmt keeps their text byte for byte and still
+// drops invisible trailing whitespace. Kept in a group (not skipped) for the formatter.
+export const Comment = createToken({
+  name: 'Comment',
+  pattern: /#(?:[^\r\n]*[^ \t\r\n])?|\/\/(?:[^\r\n]*[^ \t\r\n])?/,
+  group: 'comments',
+});
+
+// Deliberately permissive: an unterminated string runs to the end of its line and bad content is
+// reported by the lexer pass (unterminated-string / invalid-string), so the parser still sees one token.
+export const StringLit = createToken({ name: 'String', pattern: /"(?:[^"\\\r\n]|\\[^\r\n]?)*"?/ });
+
+// Dotted numbers are lexed broadly (any number of parts) so that lowering reports invalid-cidr /
+// invalid-address with a reason instead of the parser tripping over a stray '.'.
+export const Cidr = createToken({ name: 'Cidr', pattern: /\d+(?:\.\d+)*\/\d+/ });
+export const Address = createToken({ name: 'Address', pattern: /\d+(?:\.\d+)+/ });
+export const NumberLit = createToken({ name: 'Number', pattern: /\d+/ });
+
+export const Arrow = createToken({ name: 'Arrow', pattern: '->' });
+export const Dash = createToken({ name: 'Dash', pattern: '-' });
+export const Comma = createToken({ name: 'Comma', pattern: ',' });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: ';' });
+export const LBrace = createToken({ name: 'LBrace', pattern: '{' });
+export const RBrace = createToken({ name: 'RBrace', pattern: '}' });
+export const Colon = createToken({ name: 'Colon', pattern: ':' });
+export const Slash = createToken({ name: 'Slash', pattern: '/' });
+
+/** Lexer order matters: first match wins, so longer forms come before their prefixes. */
+export const ALL_TOKENS: readonly TokenType[] = [
+  WhiteSpace, Bom, Comment, StringLit, Arrow, Cidr, Address, NumberLit,
+  ...KEYWORDS, Identifier,
+  Dash, Comma, Semicolon, LBrace, RBrace, Colon, Slash,
+];
+
+/** How messages name what was expected; never a token type name or a regex. */
+export const TOKEN_LABEL: ReadonlyMap<TokenType, string> = new Map<TokenType, string>([
+  ...KEYWORDS.map((k): [TokenType, string] => [k, `'${k.PATTERN as string}'`]),
+  [Identifier, 'a name'],
+  [StringLit, 'a string'],
+  [Cidr, 'a subnet like 10.0.1.0/24'],
+  [Address, 'an IPv4 address'],
+  [NumberLit, 'a number'],
+  [Arrow, "'->'"],
+  [Dash, "'-'"],
+  [Comma, "','"],
+  [Semicolon, "';'"],
+  [LBrace, "'{'"],
+  [RBrace, "'}'"],
+  [Colon, "':'"],
+  [Slash, "'/'"],
+]);
