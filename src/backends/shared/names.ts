@@ -1,0 +1,118 @@
+// backends/shared: every name derived from a policy: iptables chains, rule tags, LOG prefixes,
+// comments, systemd units and files. Pure and deterministic. Input: policy (name, tiers, rules) -> names.
+// Shared by the iptables backend and the installer, so both agree on what tierwall owns.
+import type { Policy, Rule } from '../../ir/types.js';
+
+/** iptables chain names hold at most 28 characters (XT_EXTENSION_MAXNAMELEN 29 with the NUL). */
+export const MAX_CHAIN_NAME = 28;
+/** The LOG target's --log-prefix holds at most 29 characters. */
+export const MAX_LOG_PREFIX = 29;
+/** Sub-chains are numbered by tier index; three digits keep every name within MAX_CHAIN_NAME. */
+export const MAX_TIERS = 1000;
+
+// "TW-" + base; the longest suffix is "_P999-999" (9), so the base part may use 19 characters.
+const BASE_MAX = MAX_CHAIN_NAME - 9;
+// Log prefix: "tw:" + abbrev (<= 12) + ":" + tag (<= 12) + " " = 29.
+const ABBREV_MAX = 12;
+const TAG_MAX = 12;
+
+/** FNV-1a (32 bit) as lowercase hex, cut to `digits` (1-8): short, stable, dependency-free. */
+export function shortHash(text: string, digits: number): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0').slice(0, digits);
+}
+
+/**
+ * The main chain DOCKER-USER jumps to: `TW-<NAME>` (upper case, like Docker's own chains), or,
+ * when that is too long, `TW-<first 10>_<hash5>`. Policy names never contain '_', so a shortened
+ * name cannot equal another policy's full name, and sub-chain suffixes (`_S..`, `_P..`; S and P are
+ * not hex digits) cannot equal a hash suffix.
+ */
+export function mainChainName(policyName: string): string {
+  const upper = policyName.toUpperCase();
+  const full = `TW-${upper}`;
+  if (full.length <= BASE_MAX) return full;
+  return `TW-${upper.slice(0, 10)}_${shortHash(policyName, 5).toUpperCase()}`;
+}
+
+function checkIndex(i: number): void {
+  if (!Number.isInteger(i) || i < 0 || i >= MAX_TIERS) throw new Error(`tier index ${i} out of range for chain names`);
+}
+
+/** Per-source-tier dispatch chain (tier index in policy order, 0-based). */
+export function sourceChainName(policyName: string, src: number): string {
+  checkIndex(src);
+  return `${mainChainName(policyName)}_S${src}`;
+}
+
+/** Per ordered tier pair chain holding the pair's rules in policy order. */
+export function pairChainName(policyName: string, src: number, dst: number): string {
+  checkIndex(src);
+  checkIndex(dst);
+  return `${mainChainName(policyName)}_P${src}-${dst}`;
+}
+
+/** Does `chain` belong to this policy (main chain or one of its sub-chains)? For stale-chain cleanup. */
+export function isOwnedChain(policyName: string, chain: string): boolean {
+  const main = mainChainName(policyName);
+  if (chain === main) return true;
+  return chain.startsWith(main) && /^_(S[0-9]+|P[0-9]+-[0-9]+)$/.test(chain.slice(main.length));
+}
+
+/**
+ * A short tag per rule, unique within the policy and stable while the rule stays on its line:
+ * `L<line>`; `L<line>c<col>` when rules share a line; `R<index+1>` when even that is ambiguous
+ * (several files) or longer than 12 characters. Keyed by rule.index.
+ */
+export function ruleTags(policy: Policy): ReadonlyMap<number, string> {
+  const count = new Map<string, number>();
+  const bump = (k: string): void => void count.set(k, (count.get(k) ?? 0) + 1);
+  for (const r of policy.rules) {
+    bump(`L${r.origin.line}`);
+    bump(`L${r.origin.line}c${r.origin.col}`);
+  }
+  const tags = new Map<number, string>();
+  for (const r of policy.rules) {
+    const line = `L${r.origin.line}`;
+    const col = `${line}c${r.origin.col}`;
+    let tag = `R${r.index + 1}`;
+    if (count.get(line) === 1 && line.length <= TAG_MAX) tag = line;
+    else if (count.get(col) === 1 && col.length <= TAG_MAX) tag = col;
+    tags.set(r.index, tag);
+  }
+  return tags;
+}
+
+/** The policy name as it appears in LOG prefixes: itself, or its first 7 characters + '-' + hash4. */
+export function logAbbrev(policyName: string): string {
+  if (policyName.length <= ABBREV_MAX) return policyName;
+  return `${policyName.slice(0, 7)}-${shortHash(policyName, 4)}`;
+}
+
+/** `tw:<abbrev>:<tag> ` (trailing space separates it from the kernel's fields); <= 29 characters. */
+export function logPrefix(policyName: string, tag: string): string {
+  const prefix = `tw:${logAbbrev(policyName)}:${tag} `;
+  if (prefix.length > MAX_LOG_PREFIX) throw new Error(`log prefix too long: '${prefix}'`);
+  return prefix;
+}
+
+/** Comment text on an iptables rule: `<policy>:<what>`, e.g. `three-tier:L9`, `three-tier:default`. */
+export function ruleComment(policyName: string, what: string): string {
+  return `${policyName}:${what}`;
+}
+
+/** Base name of everything installed on the host for this policy: systemd units, /etc files. */
+export function unitBaseName(policyName: string): string {
+  return `tierwall-${policyName}`;
+}
+
+/** A rule's tag, failing loudly if the map was built from another policy (a bug). */
+export function tagOf(tags: ReadonlyMap<number, string>, rule: Rule): string {
+  const tag = tags.get(rule.index);
+  if (tag === undefined) throw new Error(`no tag for rule ${rule.index}`);
+  return tag;
+}

@@ -1,0 +1,154 @@
+// kernel test support: real traffic between namespaces, and the plan of what to send.
+// Input: Lab + Policy. Output: probes with the Evaluator's expected verdict; probe() -> open/closed.
+import type { Policy } from '../../src/ir/types.js';
+import { Evaluator, type FlowProto } from '../../src/eval/evaluate.js';
+import { elementaryIntervals, type Interval } from '../../src/ir/ports.js';
+import { inNs } from './exec.js';
+import { AGENT, OTHER_PROTO, type Host, type Lab } from './topology.js';
+
+export interface Probe {
+  readonly from: Host;
+  readonly to: Host;
+  readonly proto: FlowProto;
+  readonly port?: number;
+  /** What must happen: 'open' (a reply from `to` came back) or 'closed'. */
+  readonly expect: 'open' | 'closed';
+  readonly label: string;
+}
+
+const UNRELATED_PORT = 31337;
+
+// Every tcp/udp probe of a source host gets its own source port, below the kernel's ephemeral range.
+// The destination redirects all ports to one responder, so two flows from one source port would become
+// one conntrack tuple there (a clash, or a TIME_WAIT hit) and read as "closed" for no policy reason.
+const nextPort = new Map<string, number>();
+function sourcePort(ns: string): number {
+  const port = nextPort.get(ns) ?? 10_000;
+  if (port >= 32_768) throw new Error(`source ports of ${ns} exhausted`);
+  nextPort.set(ns, port + 1);
+  return port;
+}
+
+/** One packet or connection, bounded by timeouts; 'open' only when the destination's token came back. */
+export async function probe(p: Pick<Probe, 'from' | 'to' | 'proto' | 'port'>, waitS = 1): Promise<'open' | 'closed'> {
+  const t = String(waitS);
+  const opts = { input: 'x\n', allowFail: true, timeoutMs: 5000 + waitS * 2000 };
+  if (p.proto === 'icmp') {
+    const r = await inNs(p.from.ns, 'busybox', ['ping', '-c', '1', '-W', t, p.to.address], opts);
+    return r.code === 0 ? 'open' : 'closed';
+  }
+  let peer: string;
+  if (p.proto === 'tcp') peer = `TCP4:${p.to.address}:${p.port},connect-timeout=${t},sourceport=${sourcePort(p.from.ns)}`;
+  else if (p.proto === 'udp') peer = `UDP4:${p.to.address}:${p.port},sourceport=${sourcePort(p.from.ns)}`;
+  else peer = `IP4-SENDTO:${p.to.address}:${OTHER_PROTO}`;
+  const r = await inNs(p.from.ns, 'socat', ['-T', t, '-t', t, '-', peer], opts);
+  return r.stdout.includes(p.to.token) ? 'open' : 'closed';
+}
+
+/** tcp/udp probes of one source host, all at once, by one agent process inside its namespace. */
+async function agentProbes(probes: readonly Probe[], waitMs: number): Promise<('open' | 'closed')[]> {
+  const ns = probes[0]!.from.ns;
+  const input = JSON.stringify(
+    probes.map((p, id) => ({ id, proto: p.proto, address: p.to.address, port: p.port, sourcePort: sourcePort(ns), token: p.to.token, waitMs })),
+  );
+  const r = await inNs(ns, process.execPath, [AGENT, 'probe'], { input, timeoutMs: 60_000 });
+  const out = JSON.parse(r.stdout) as Record<string, 'open' | 'closed'>;
+  return probes.map((_, id) => out[id]!);
+}
+
+/** Runs fn over items, at most `limit` at a time. */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * Runs all probes: tcp/udp through one agent per source host (hosts in parallel, 3 s to answer: under
+ * load the first burst of a fresh process can take over a second), icmp and raw IP through busybox
+ * ping / socat, `limit` at a time. A 'closed' that should be 'open' is retried once, alone and with a
+ * longer wait: load can delay a reply, it cannot make a dropped packet arrive, so a retry never hides a leak.
+ */
+export async function runProbes(probes: readonly Probe[], limit = 16): Promise<{ failures: string[]; retried: number }> {
+  const results = new Map<Probe, 'open' | 'closed'>();
+  const bySource = new Map<string, Probe[]>();
+  const single: Probe[] = [];
+  for (const p of probes) {
+    if (p.proto === 'tcp' || p.proto === 'udp') (bySource.get(p.from.ns) ?? bySource.set(p.from.ns, []).get(p.from.ns)!).push(p);
+    else single.push(p);
+  }
+  await Promise.all([
+    ...[...bySource.values()].map(async (ps) => (await agentProbes(ps, 3000)).forEach((r, k) => results.set(ps[k]!, r))),
+    pool(single, limit, async (p) => void results.set(p, await probe(p))),
+  ]);
+  const retry = probes.filter((p) => results.get(p) === 'closed' && p.expect === 'open');
+  await pool(retry, limit, async (p) => void results.set(p, await probe(p, 3)));
+  const failures = probes.filter((p) => results.get(p) !== p.expect).map((p) => `${p.label}: expected ${p.expect}, got ${results.get(p)}`);
+  return { failures: failures.sort(), retried: retry.length };
+}
+
+/**
+ * Ports for one ordered pair: both ends of every flow class of the pair (so the ports just below,
+ * at and above every rule boundary), the low port of every service of every rule in the policy
+ * (rules of other pairs must not leak into this one), and an unrelated port. Probed for tcp and udp alike.
+ */
+export function portsOfPair(policy: Policy, src: string, dst: string): number[] {
+  const ivs: Interval[] = [];
+  const sample = new Set<number>([UNRELATED_PORT]);
+  for (const r of policy.rules) {
+    const applies = src !== dst && r.sources.includes(src) && r.destinations.includes(dst);
+    for (const s of r.services) {
+      if (s.proto === 'icmp') continue;
+      sample.add(s.lo);
+      if (applies) ivs.push({ lo: s.lo, hi: s.hi });
+    }
+  }
+  const ports = new Set(sample);
+  if (ivs.length > 0) {
+    for (const c of elementaryIntervals(ivs)) ports.add(c.lo).add(c.hi);
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+/** Every ordered tier pair (h1 of src -> h2 of dst), every port of portsOfPair on tcp and udp, icmp, other. */
+export function planTierProbes(policy: Policy, lab: Lab): Probe[] {
+  const ev = new Evaluator(policy);
+  const out: Probe[] = [];
+  for (const a of policy.tiers) {
+    for (const b of policy.tiers) {
+      const from = lab.hosts.get(a.name)![0];
+      const to = lab.hosts.get(b.name)![1];
+      const add = (proto: FlowProto, port?: number): void => {
+        const v = ev.evaluate({ src: a.name, dst: b.name, proto, port });
+        const label = `${a.name} -> ${b.name} ${proto}${port === undefined ? '' : `/${port}`}`;
+        out.push({ from, to, proto, port, expect: v.action === 'allow' ? 'open' : 'closed', label });
+      };
+      for (const port of portsOfPair(policy, a.name, b.name)) {
+        add('tcp', port);
+        add('udp', port);
+      }
+      add('icmp');
+      add('other');
+    }
+  }
+  return out;
+}
+
+/**
+ * Flows tierwall must leave to Docker: tier -> outside (Docker accepts what leaves a bridge), outside ->
+ * the published port (Docker's DOCKER chain accepts), outside -> another port (Docker's FORWARD policy drops).
+ */
+export function planForeignProbes(policy: Policy, lab: Lab): Probe[] {
+  const out: Probe[] = [];
+  for (const t of policy.tiers) {
+    const from = lab.hosts.get(t.name)![0];
+    out.push({ from, to: lab.foreign, proto: 'tcp', port: 443, expect: 'open', label: `${t.name} -> foreign tcp/443` });
+    out.push({ from, to: lab.foreign, proto: 'icmp', expect: 'open', label: `${t.name} -> foreign icmp` });
+  }
+  const published = lab.hosts.get(policy.tiers[0]!.name)![0];
+  out.push({ from: lab.foreign, to: published, proto: 'tcp', port: lab.publishedPort, expect: 'open', label: 'foreign -> published port' });
+  out.push({ from: lab.foreign, to: published, proto: 'tcp', port: lab.publishedPort + 1, expect: 'closed', label: 'foreign -> unpublished port' });
+  return out;
+}
