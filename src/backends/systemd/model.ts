@@ -1,0 +1,35 @@
+// backends/systemd: every decision of the policy's units, pure. Input: Policy IR. Output: SystemdModel
+// (unit names, descriptions, ExecStart lines, timer intervals); backend.ts only renders it.
+import type { Policy } from '../../ir/types.js';
+import { hostLayout, unitNames } from '../installer/layout.js';
+
+/** The first drift check runs this long after boot, then every MONITOR_INTERVAL after the last one. */
+export const MONITOR_BOOT_DELAY = '5min';
+export const MONITOR_INTERVAL = '15min';
+
+export interface SystemdModel {
+  readonly policy: string;
+  /** tierwall-<policy>.service: re-applies after boot and after every dockerd (re)start. */
+  readonly service: string;
+  readonly monitorService: string;
+  readonly monitorTimer: string;
+  /** Absolute ExecStart command lines (systemd requires absolute paths). */
+  readonly applyCommand: string;
+  readonly verifyCommand: string;
+  readonly bootDelay: string;
+  readonly interval: string;
+}
+
+export function buildSystemd(policy: Policy): SystemdModel {
+  const names = unitNames(policy.name);
+  const script = hostLayout(policy.name).script;
+  return {
+    policy: policy.name,
+    ...names,
+    // --no-persist: the unit runs the installed copy; it must not rewrite itself or its units.
+    applyCommand: `${script} --no-persist`,
+    verifyCommand: `${script} --verify`,
+    bootDelay: MONITOR_BOOT_DELAY,
+    interval: MONITOR_INTERVAL,
+  };
+}
