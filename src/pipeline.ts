@@ -4,7 +4,7 @@ import { SourceFile } from './source/source-file.js';
 import { sortDiagnostics, hasErrors, diag, type Diagnostic } from './diagnostics/diagnostic.js';
 import { parse } from './syntax/parse.js';
 import { lowerPolicy } from './ir/lower.js';
-import { runChecks } from './checks/registry.js';
+import { runChecks, CHECKS } from './checks/registry.js';
 import type { PolicyFile } from './syntax/ast.js';
 import type { Policy } from './ir/types.js';
 
@@ -28,9 +28,13 @@ export interface Analysis {
 }
 
 /**
- * The front end. Checks run only when parsing and lowering found no error: checking a policy
- * with holes in it would report consequences of the holes, not new problems.
+ * Checks that compare rules with each other: on a policy whose statements were partly dropped
+ * for errors they would report consequences of the holes (a rule "redundant" only because the
+ * rule before it failed to parse), so they wait until the earlier errors are fixed.
  */
+const RULE_ORDER_CHECKS: ReadonlySet<string> = new Set(['rule-anomalies', 'service-checks']);
+
+/** The front end: every problem of a file in one run, as far as it can be told. */
 export function analyze(source: SourceFile): Analysis {
   const t0 = performance.now();
   const parsed = parse(source);
@@ -38,7 +42,11 @@ export function analyze(source: SourceFile): Analysis {
   const lowered = lowerPolicy(parsed.ast, source);
   const t2 = performance.now();
   const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...lowered.diagnostics];
-  if (!hasErrors(diagnostics)) diagnostics.push(...runChecks(lowered.policy));
+  if (!hasErrors(diagnostics)) {
+    diagnostics.push(...runChecks(lowered.policy));
+  } else {
+    for (const check of CHECKS) if (!RULE_ORDER_CHECKS.has(check.id)) for (const d of check.run(lowered.policy)) diagnostics.push(d);
+  }
   const t3 = performance.now();
   return {
     source,

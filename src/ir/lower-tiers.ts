@@ -77,6 +77,8 @@ export function lowerTiers(ctx: LowerContext, decls: readonly TierDecl[]): { tie
       bridge,
       isolated: d.isolated !== undefined,
       origin: ctx.origin(d.span),
+      subnetSpan: d.subnet.span,
+      gatewaySpan: d.gateway?.span,
     });
   }
   return { tiers, declared };

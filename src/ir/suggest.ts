@@ -27,5 +27,6 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
       bestDistance = d;
     }
   }
-  return bestDistance <= limit ? best : undefined;
+  // A suggestion that replaces the whole name ('c' -> 'a') is noise, not help.
+  return bestDistance <= limit && bestDistance < name.length ? best : undefined;
 }

@@ -25,6 +25,9 @@ export interface Tier {
   /** Isolated tiers drop all traffic between their own members (Docker enable_icc=false + rules). */
   readonly isolated: boolean;
   readonly origin: Origin;
+  /** Where the subnet and the gateway (when written) are, for diagnostics that point at them. */
+  readonly subnetSpan?: Span;
+  readonly gatewaySpan?: Span;
 }
 
 export type Protocol = 'tcp' | 'udp' | 'icmp';

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
+import Ajv07 from 'ajv';
 import { tierwall, ROOT } from '../support/cli.js';
 
 const THREE = 'policies/three-tier.policy';
@@ -134,11 +135,10 @@ describe('tierwall query', () => {
 });
 
 describe('tierwall ir', () => {
-  it('prints IR valid against schemas/ir.schema.json', async () => {
+  it('prints IR valid against schemas/ir.schema.json', () => {
     const r = tierwall(['ir', THREE]);
     expect(r.status).toBe(0);
-    const Ajv = (await import('ajv')).default;
-    const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(ROOT, 'schemas/ir.schema.json'), 'utf8')));
+    const validate = new Ajv07.default({ allErrors: true }).compile(JSON.parse(readFileSync(join(ROOT, 'schemas/ir.schema.json'), 'utf8')));
     const ir = JSON.parse(r.stdout);
     expect(validate(ir), JSON.stringify(validate.errors)).toBe(true);
     expect(ir.tiers.map((t: { name: string }) => t.name)).toEqual(['frontend', 'backend', 'database']);
