@@ -73,6 +73,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit((await import('./commands/diff.js')).runDiff(oldSpec, newSpec, opts)));
 
   program
+    .command('graph')
+    .description('draw tiers and the flows the policy allows (Mermaid for PRs, DOT/SVG for Graphviz)')
+    .argument('<file>', "policy file ('-' for stdin)")
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['mermaid', 'dot', 'svg']).default('mermaid'))
+    .option('--denied-logged', 'also draw flows that are denied and logged (dashed)')
+    .action(async (file: string, opts) => setExit((await import('./commands/graph.js')).runGraph(file, opts)));
+
+  program
     .command('lsp')
     .description('run the language server on stdin/stdout (for editors)')
     .option('--stdio', 'talk LSP over stdin/stdout (the default; accepted because clients pass it)')
