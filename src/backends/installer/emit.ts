@@ -8,7 +8,7 @@ import { OWNER_LABEL, type InstallerModel } from './model.js';
 import { heredoc, shellArray, shellQuote } from './shell.js';
 
 /** The parts of install.sh, registered as partials `installer/<name>` (one file each, for size). */
-const PARTIALS = ['common', 'networks', 'chains', 'verify', 'cleanup', 'persist', 'apply'] as const;
+const PARTIALS = ['common', 'networks', 'chains', 'verify', 'cleanup', 'persist', 'status', 'metrics', 'apply'] as const;
 
 /**
  * What `docker ... --format` prints for a network: the fields install.sh compares, one per line
@@ -55,6 +55,7 @@ export function renderInstaller(model: InstallerModel): string {
   const payloads = model.files.map((f, i) => ({ fn: fnOf(f.path, i), ...heredoc(`TIERWALL_${fnOf(f.path, i).toUpperCase()}`, f.content) }));
   if (!payloads.some((p) => p.fn === 'rules_v4')) throw new Error('rules.v4 is not among the installed files');
   const nets = model.networks;
+  const mon = model.monitoring;
   const q = {
     policy: shellQuote(model.policy),
     mainChain: shellQuote(model.mainChain),
@@ -84,6 +85,18 @@ export function renderInstaller(model: InstallerModel): string {
     netListFormat: shellQuote('{{.Name}}'),
     firewallFormat: shellQuote(FIREWALL_FORMAT),
     versionFormat: shellQuote('{{.ServerVersion}}'),
+    ruleTag: shellArray(mon.rules.map((r) => r.tag)),
+    ruleAction: shellArray(mon.rules.map((r) => r.action)),
+    ruleText: shellArray(mon.rules.map((r) => r.text)),
+    ruleLogPrefix: shellArray(mon.rules.map((r) => r.logPrefix)),
+    ruleLabels: shellArray(mon.rules.map((r) => r.labels)),
+    netLabels: shellArray(mon.networkLabels),
+    policyLabels: shellQuote(mon.policyLabels),
+    policyInfoLabels: shellQuote(mon.policyInfoLabels),
+    policyHash: shellQuote(mon.hash),
+    logFile: shellQuote(model.layout.logFile),
+    applyStateFile: shellQuote(model.layout.applyStateFile),
+    metricsFile: shellQuote(model.layout.metricsFile),
   };
   return render('installer/install.sh.hbs', {
     policy: model.policy,
@@ -93,5 +106,6 @@ export function renderInstaller(model: InstallerModel): string {
     payloads,
     xtablesWait: model.xtablesWait,
     lockWait: model.lockWait,
+    metricsFile: model.layout.metricsFile,
   });
 }

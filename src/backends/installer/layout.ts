@@ -16,6 +16,10 @@ export interface HostLayout {
   readonly logFile: string;
   /** flock(1) target serialising apply, verify and cleanup of one policy. */
   readonly lockFile: string;
+  /** Where the monitor unit writes metrics: node-exporter's textfile collector reads *.prom there. */
+  readonly metricsFile: string;
+  /** apply records `timestamp=` and `success=` of its last run here, for --metrics. */
+  readonly applyStateFile: string;
 }
 
 export function hostLayout(policyName: string): HostLayout {
@@ -32,6 +36,8 @@ export function hostLayout(policyName: string): HostLayout {
     logrotateConf: `/etc/logrotate.d/${base}`,
     logFile: `/var/log/tierwall/${policyName}.log`,
     lockFile: `/run/lock/${base}.lock`,
+    metricsFile: `/var/lib/node_exporter/textfile_collector/tierwall_${policyName}.prom`,
+    applyStateFile: `/var/lib/tierwall/${policyName}/last-apply`,
   };
 }
 

@@ -9,6 +9,7 @@ import { networkName } from '../shared/network-name.js';
 import { artifactLogrotate, artifactRsyslog, artifactUnit, hostLayout, unitNames, type HostLayout, type UnitNames } from './layout.js';
 import { splitRuleArgs } from './shell.js';
 import { trustedSources } from './trusted.js';
+import { buildMonitoring, type MonitoringModel } from './monitoring.js';
 
 /** Docker label on every network install.sh creates: cleanup removes only networks carrying it. */
 export const OWNER_LABEL = 'tierwall.policy';
@@ -61,6 +62,8 @@ export interface InstallerModel {
   readonly files: readonly PersistedFile[];
   readonly xtablesWait: number;
   readonly lockWait: number;
+  /** What --status and --metrics report. */
+  readonly monitoring: MonitoringModel;
 }
 
 export interface InstallerInputs {
@@ -127,5 +130,6 @@ export function buildInstaller(policy: Policy, inputs: InstallerInputs): Install
     ],
     xtablesWait: XTABLES_WAIT,
     lockWait: LOCK_WAIT,
+    monitoring: buildMonitoring(policy, inputs.rulesV4),
   };
 }

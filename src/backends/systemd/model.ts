@@ -16,19 +16,23 @@ export interface SystemdModel {
   /** Absolute ExecStart command lines (systemd requires absolute paths). */
   readonly applyCommand: string;
   readonly verifyCommand: string;
+  /** Writes the policy's Prometheus metrics for node-exporter's textfile collector. */
+  readonly metricsCommand: string;
   readonly bootDelay: string;
   readonly interval: string;
 }
 
 export function buildSystemd(policy: Policy): SystemdModel {
   const names = unitNames(policy.name);
-  const script = hostLayout(policy.name).script;
+  const layout = hostLayout(policy.name);
+  const script = layout.script;
   return {
     policy: policy.name,
     ...names,
     // --no-persist: the unit runs the installed copy; it must not rewrite itself or its units.
     applyCommand: `${script} --no-persist`,
     verifyCommand: `${script} --verify`,
+    metricsCommand: `${script} --metrics ${layout.metricsFile}`,
     bootDelay: MONITOR_BOOT_DELAY,
     interval: MONITOR_INTERVAL,
   };
