@@ -4,7 +4,15 @@ import type { SourceFile } from './source/source-file.js';
 import { diag, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import type { Artifact, BackendOptions } from './backends/types.js';
 import { DEFAULT_TARGET, TARGETS, loadTarget } from './backends/registry.js';
-import { analyze, type Analysis, type StageTimings } from './pipeline.js';
+import { analyze, internalError, type Analysis, type StageTimings } from './pipeline.js';
+import { validateIptables, validationDiagnostics } from './validate/index.js';
+import { RULES_FILE } from './backends/iptables/backend.js';
+import { entryRuleOf } from './backends/iptables/model.js';
+
+export interface CompileOptions extends BackendOptions {
+  /** Skip translation validation of rules.v4 (emergencies only; the CLI says so loudly). */
+  readonly noValidate?: boolean;
+}
 
 export interface CompileResult {
   readonly analysis: Analysis;
@@ -13,7 +21,7 @@ export interface CompileResult {
   readonly timings: StageTimings;
 }
 
-export async function compile(source: SourceFile, target = DEFAULT_TARGET, options: BackendOptions = {}): Promise<CompileResult> {
+export async function compile(source: SourceFile, target = DEFAULT_TARGET, options: CompileOptions = {}): Promise<CompileResult> {
   const analysis = analyze(source);
   const diagnostics = [...analysis.diagnostics];
   const timings: StageTimings = { ...analysis.timings };
@@ -32,6 +40,18 @@ export async function compile(source: SourceFile, target = DEFAULT_TARGET, optio
     diagnostics.push(...r.diagnostics);
   }
   timings.emit = performance.now() - t0;
+  // Every compile proves its own output: an independent reader of rules.v4 must decide every
+  // flow class as the evaluator does, or nothing is written.
+  const rules = artifacts.find((a) => a.path === RULES_FILE);
+  if (rules && !options.noValidate && !hasErrors(diagnostics)) {
+    const t1 = performance.now();
+    try {
+      diagnostics.push(...validationDiagnostics(validateIptables(analysis.policy, rules.content, entryRuleOf(analysis.policy.name))));
+    } catch (e) {
+      diagnostics.push(internalError(e)); // a validator bug must not let unproven rules through
+    }
+    timings.validate = performance.now() - t1;
+  }
   artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // A backend that cannot express part of the policy reports an error: emit nothing then.
   const ok = !hasErrors(diagnostics);

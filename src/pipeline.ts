@@ -16,6 +16,7 @@ export interface StageTimings {
   lower: number;
   checks: number;
   emit?: number;
+  validate?: number;
 }
 
 export interface Analysis {

@@ -34,6 +34,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(formatOption())
     .option('--strict', 'refuse on warnings too')
     .option('--timings', 'print per-stage timings to stderr')
+    .option('--no-validate', 'do not check the generated rules against the policy (emergencies only)')
     .action(async (file: string, opts) => setExit(await (await import('./commands/compile.js')).runCompile(file, opts)));
 
   program

@@ -66,6 +66,7 @@ export const CODES = {
   'duplicate-setting': e('A service setting given twice.', (p) => `'${p.setting}' is set twice`),
   // --- backends ---
   'backend-unsupported': e('The target cannot express a policy feature; it is never dropped silently.', (p) => `backend '${p.backend}' cannot express ${p.feature}`),
+  'validation-failed': e('The generated ruleset does not decide some flow class as the policy does; nothing was written.', (p) => `${p.artifact}: ${p.detail}`),
   'unknown-target': e('compile --target names no backend.', (p) => `unknown target '${p.target}' (known: ${p.known})`),
   // --- bugs ---
   'internal-error': e('A bug in tierwall. Please report it with the policy that triggers it.', (p) => `internal error: ${p.detail}`),

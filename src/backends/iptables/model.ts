@@ -88,13 +88,19 @@ export function buildIptables(policy: Policy): IptablesModel {
     rules.push(line(comment('foreign'), '-j RETURN'));
     chains.push({ name: sourceChainName(name, i), rules });
   });
-  chains.push(...pairChains);
+  // A loop, not push(...): a large policy has more pair chains than the argument limit.
+  for (const c of pairChains) chains.push(c);
 
   return {
     mainChain: main,
     chains,
-    entryRule: line(`-m comment --comment ${quoted(`tierwall:${name}`)}`, `-j ${main}`),
+    entryRule: entryRuleOf(name),
   };
+}
+
+/** The one rule tierwall inserts into DOCKER-USER for a policy (arguments after `-I DOCKER-USER 1`). */
+export function entryRuleOf(policyName: string): string {
+  return line(`-m comment --comment ${quoted(`tierwall:${policyName}`)}`, `-j ${mainChainName(policyName)}`);
 }
 
 /**

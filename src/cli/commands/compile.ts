@@ -14,12 +14,18 @@ export interface CompileOptions {
   timings?: boolean;
   namespace?: string;
   dnsEgress?: boolean;
+  /** commander's --no-validate sets validate: false. */
+  validate?: boolean;
 }
 
 export async function runCompile(file: string, opts: CompileOptions): Promise<number> {
   const { name, text } = readInput(file);
   const source = new SourceFile(name, text);
-  const result = await compile(source, opts.target, { namespace: opts.namespace, dnsEgress: opts.dnsEgress });
+  const noValidate = opts.validate === false;
+  if (noValidate) {
+    process.stderr.write('tierwall: WARNING: --no-validate: the generated rules are NOT checked against the policy; use only in an emergency\n');
+  }
+  const result = await compile(source, opts.target, { namespace: opts.namespace, dnsEgress: opts.dnsEgress, noValidate });
   printDiagnostics(opts.format, result.diagnostics, new Map([[name, source]]));
   if (failed(result.diagnostics, opts.strict ?? false) || result.artifacts.length === 0) {
     process.stderr.write(`tierwall: nothing written to ${opts.output}: fix the errors above\n`);
@@ -32,7 +38,7 @@ export async function runCompile(file: string, opts: CompileOptions): Promise<nu
   if (opts.timings) {
     const t = result.timings;
     const ms = (x: number | undefined) => (x ?? 0).toFixed(1);
-    process.stderr.write(`timings (ms): parse ${ms(t.parse)} lower ${ms(t.lower)} checks ${ms(t.checks)} emit ${ms(t.emit)} write ${ms(write)}\n`);
+    process.stderr.write(`timings (ms): parse ${ms(t.parse)} lower ${ms(t.lower)} checks ${ms(t.checks)} emit ${ms(t.emit)} validate ${ms(t.validate)} write ${ms(write)}\n`);
   }
   return EXIT.ok;
 }

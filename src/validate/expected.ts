@@ -1,0 +1,68 @@
+// validate: what the policy expects of each flow class, with the evaluator's semantics
+// (src/eval/evaluate.ts). Input: Policy IR. Output: per ordered tier pair, its rules, its port cuts and
+// the expected ExpectedDecision per class. Indexed once, so 1,000 x 1,000 pairs stay cheap.
+import type { Policy, Rule } from '../ir/types.js';
+import { elementaryIntervals, PORT_MAX, PORT_MIN, type Interval } from '../ir/ports.js';
+import { servicesMatch, type FlowProto } from '../eval/evaluate.js';
+import type { ExpectedDecision, ExpectedReason } from './types.js';
+
+const WHOLE: readonly Interval[] = [{ lo: PORT_MIN, hi: PORT_MAX }];
+const NO_RULES: readonly Rule[] = [];
+
+export class Oracle {
+  private readonly pairRules = new Map<number, Rule[]>();
+  private readonly ruleDecisions = new Map<number, ExpectedDecision>();
+  private readonly defaultDecision: ExpectedDecision;
+  private readonly intra: ExpectedDecision[];
+
+  constructor(private readonly policy: Policy) {
+    const T = policy.tiers.length;
+    const index = new Map(policy.tiers.map((t, i) => [t.name, i]));
+    // One pass over the rules, pairs in rule order: the same rules, in the same order, that
+    // Evaluator.evaluate would try for the pair (it skips every rule not naming both tiers).
+    for (const rule of policy.rules) {
+      this.ruleDecisions.set(rule.index, decision(rule.action, rule.log, { kind: 'rule', index: rule.index, origin: rule.origin }));
+      for (const s of rule.sources) {
+        const i = index.get(s);
+        if (i === undefined) continue;
+        for (const d of rule.destinations) {
+          const j = index.get(d);
+          if (j === undefined || i === j) continue;
+          const key = i * T + j;
+          let list = this.pairRules.get(key);
+          if (!list) this.pairRules.set(key, (list = []));
+          list.push(rule);
+        }
+      }
+    }
+    this.defaultDecision = decision(policy.defaultAction, false, { kind: 'default', origin: policy.defaultOrigin });
+    // Inside one tier only isolation decides (evaluate.ts: intra-tier), never a rule.
+    this.intra = policy.tiers.map((t) => decision(t.isolated ? 'deny' : 'allow', false, { kind: 'intra-tier', isolated: t.isolated, origin: t.origin }));
+  }
+
+  /** The rules that can decide flows from tier i to tier j (none inside one tier), in policy order. */
+  rulesOf(i: number, j: number): readonly Rule[] {
+    if (i === j) return NO_RULES;
+    return this.pairRules.get(i * this.policy.tiers.length + j) ?? NO_RULES;
+  }
+
+  /** Port classes of the pair for tcp or udp: cut at every boundary of the pair's rules. */
+  cuts(rules: readonly Rule[], proto: 'tcp' | 'udp'): readonly Interval[] {
+    const ivs: Interval[] = [];
+    for (const r of rules) for (const s of r.services) if (s.proto === proto) ivs.push(s);
+    return ivs.length === 0 ? WHOLE : elementaryIntervals(ivs);
+  }
+
+  /** First match over the pair's rules, else the default: Evaluator.evaluate restricted to the pair. */
+  decide(i: number, j: number, rules: readonly Rule[], proto: FlowProto, port: number | undefined): ExpectedDecision {
+    if (i === j) return this.intra[i]!;
+    for (const rule of rules) {
+      if (servicesMatch(rule, proto, port)) return this.ruleDecisions.get(rule.index)!;
+    }
+    return this.defaultDecision;
+  }
+}
+
+function decision(action: 'allow' | 'deny', log: boolean, reason: ExpectedReason): ExpectedDecision {
+  return { verdict: action === 'allow' ? 'ACCEPT' : 'DROP', log, reason };
+}

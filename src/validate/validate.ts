@@ -1,0 +1,99 @@
+// validate: translation validation of the iptables backend. Reads rules.v4 independently of the backend,
+// walks it as Docker's FORWARD -> DOCKER-USER -> entry rule would, and proves every flow class decided
+// as the evaluator decides it. Input: Policy, rules.v4 text, entry rule text. Output: ValidationResult.
+import type { Policy } from '../ir/types.js';
+import { parseIpv4 } from '../ir/ipv4.js';
+import type { ValidationResult } from './types.js';
+import { BOTH_STATES, ESTABLISHED, NEW, type IptRule, type Ruleset } from './ruleset.js';
+import { parseRestoreFile } from './parse-file.js';
+import { newContext, parseRule } from './parse-rule.js';
+import { Words } from './tokens.js';
+import { Walker, type Probe } from './walk.js';
+import type { Prefix } from './chain-index.js';
+import { ALL_SVC, type Piece } from './svc-set.js';
+import { Oracle } from './expected.js';
+import { Citer } from './cite.js';
+import { Collector } from './collector.js';
+import { checkUniform, compareTierPair, ESTABLISHED_EXPECTED, FOREIGN_EXPECTED, type ProbeBase } from './compare.js';
+import { foreignAddresses, uplinkName } from './foreign.js';
+
+/** Every packet of a probe, new and established, every protocol and port, nothing logged yet. */
+const START: readonly Piece[] = [{ states: BOTH_STATES, svc: ALL_SVC, logs: undefined }];
+
+/** The entry rule as given (`-j TW-X`, optionally after `-I DOCKER-USER [1]` or `-A DOCKER-USER`). */
+function parseEntry(text: string, rs: Ruleset): IptRule | { readonly error: string } {
+  const w = new Words(text);
+  let from = 0;
+  if (w.next() && (w.is('-I') || w.is('-A'))) {
+    const insert = w.is('-I');
+    if (!w.next() || !w.is('DOCKER-USER')) return { error: `the entry rule must go into DOCKER-USER, not '${w.error ? '' : w.text()}'` };
+    from = w.end;
+    if (insert && w.next() && /^[1-9][0-9]*$/.test(w.text())) from = w.end;
+  }
+  return parseRule(text, from, text.length, 'DOCKER-USER', 1, 0, newContext((n) => rs.chains.get(n)));
+}
+
+/** A DROP without saying whose traffic: it would drop what tierwall does not govern. */
+function unscoped(r: IptRule): boolean {
+  if (r.target.kind !== 'DROP') return false;
+  return !((r.src && !r.src.neg) || (r.dst && !r.dst.neg) || (r.inIface && !r.inIface.neg) || (r.outIface && !r.outIface.neg));
+}
+
+export function validateIptables(policy: Policy, rulesV4Text: string, entryRule: string): ValidationResult {
+  const { ruleset, problems } = parseRestoreFile(rulesV4Text);
+  const citer = new Citer(ruleset, entryRule);
+  const col = new Collector(citer);
+  const entry = parseEntry(entryRule, ruleset);
+  if ('error' in entry) col.ruleset({ kind: 'ruleset', line: 0, text: entryRule, reason: `entry rule: ${entry.error}` });
+  for (const p of problems) col.ruleset(p);
+  // A ruleset that cannot be read exactly cannot be walked: report what is wrong with it, nothing else.
+  if ('error' in entry || problems.length > 0) return col.result(0);
+
+  const unscopedDrop = (r: IptRule): void => {
+    if (!unscoped(r)) return;
+    col.ruleset({ kind: 'ruleset', line: r.line, text: citer.rule(r).text, reason: 'DROP without a -s/-d/-i/-o scope: it would drop traffic tierwall does not govern' });
+  };
+  unscopedDrop(entry);
+  for (const c of ruleset.chains.values()) c.rules.forEach(unscopedDrop);
+
+  const walker = new Walker(entry);
+  const oracle = new Oracle(policy);
+  const tiers = policy.tiers;
+  // Every probe address as the same {base, prefix} shape (a tier subnet is every address in it):
+  // one object shape keeps the walker's property accesses monomorphic.
+  const ranges: Prefix[] = tiers.map((t) => ({ base: t.subnet.base, prefix: t.subnet.prefix }));
+  let classes = 0;
+  for (let i = 0; i < tiers.length; i++) {
+    const a = tiers[i]!;
+    for (let j = 0; j < tiers.length; j++) {
+      const b = tiers[j]!;
+      const probe: Probe = { src: ranges[i]!, dst: ranges[j]!, inIface: a.bridge, outIface: b.bridge };
+      const outcomes = walker.run(probe, START);
+      const base: ProbeBase = { src: a.name, dst: b.name, srcAddress: a.subnet.text, dstAddress: b.subnet.text };
+      classes += compareTierPair(base, outcomes, oracle, i, j, col);
+      // Replies (and every packet of an established connection) pass, whatever the policy says of NEW ones.
+      checkUniform(base, outcomes, ESTABLISHED, ESTABLISHED_EXPECTED, col);
+    }
+  }
+
+  const uplink = uplinkName(policy);
+  const foreign = foreignAddresses(policy, ruleset);
+  const probeForeign = (base: ProbeBase, probe: Probe): void => {
+    checkUniform(base, walker.run(probe, START), NEW, FOREIGN_EXPECTED, col);
+  };
+  for (const f of foreign) {
+    const addr: Prefix = { base: parseIpv4(f)!, prefix: 32 };
+    tiers.forEach((t, i) => {
+      probeForeign({ src: t.name, dst: f, srcAddress: t.subnet.text, dstAddress: f }, { src: ranges[i]!, dst: addr, inIface: t.bridge, outIface: uplink });
+      probeForeign({ src: f, dst: t.name, srcAddress: f, dstAddress: t.subnet.text }, { src: addr, dst: ranges[i]!, inIface: uplink, outIface: t.bridge });
+    });
+  }
+  // Foreign to foreign, both ways through the first foreign address: linear in the addresses probed.
+  const first = foreign[0];
+  for (const g of first === undefined ? [] : foreign) {
+    const [x, y] = [{ base: parseIpv4(first!)!, prefix: 32 }, { base: parseIpv4(g)!, prefix: 32 }];
+    probeForeign({ src: first!, dst: g, srcAddress: first!, dstAddress: g }, { src: x, dst: y, inIface: uplink, outIface: uplink });
+    if (g !== first) probeForeign({ src: g, dst: first!, srcAddress: g, dstAddress: first! }, { src: y, dst: x, inIface: uplink, outIface: uplink });
+  }
+  return col.result(classes);
+}
