@@ -1,0 +1,20 @@
+// checks: the list of checks and the runner. Input: Policy. Output: every check's diagnostics,
+// sorted by file, offset and code (the order of this list never shows in the output).
+import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Policy } from '../ir/types.js';
+import type { Check } from './check.js';
+import { tierOverlap } from './tier-overlap.js';
+import { tierGateway } from './tier-gateway.js';
+import { dockerPools } from './docker-pools.js';
+import { ruleSelf } from './rule-self.js';
+import { ruleAnomalies } from './rule-anomalies.js';
+import { serviceChecks } from './service-checks.js';
+
+export const CHECKS: readonly Check[] = [tierOverlap, tierGateway, dockerPools, ruleSelf, ruleAnomalies, serviceChecks];
+
+export function runChecks(policy: Policy): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  // A loop, not push(...): a large policy can yield more diagnostics than the spread limit.
+  for (const check of CHECKS) for (const d of check.run(policy)) out.push(d);
+  return sortDiagnostics(out);
+}
