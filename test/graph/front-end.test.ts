@@ -6,9 +6,9 @@ import type { Policy } from '../../src/ir/types.js';
 import { loadPolicy } from '../support/policy.js';
 import { MIXED_TEXT, mixed, threeTier } from './fixtures.js';
 
-/** The IR without spans/columns/files; rule and tier lines stay (the report cites rule lines). */
+/** The IR without spans/columns/files (subnet and gateway spans too); rule and tier lines stay (the report cites rule lines). */
 function comparable(p: Policy): unknown {
-  return JSON.parse(JSON.stringify(p, (k, v: unknown) => (k === 'origin' ? { line: (v as { line: number }).line } : k === 'defaultOrigin' ? undefined : v)));
+  return JSON.parse(JSON.stringify(p, (k, v: unknown) => (k === 'origin' ? { line: (v as { line: number }).line } : k === 'defaultOrigin' || k === 'subnetSpan' || k === 'gatewaySpan' ? undefined : v)));
 }
 
 describe('fixtures match loadPolicy', () => {
