@@ -31,7 +31,7 @@ export const dockerPools: Check = {
       // A large subnet (e.g. 172.16.0.0/12) covers many pools: name the first, count the rest.
       const more = hits.length > 1 ? ` (and ${hits.length - 1} more)` : '';
       out.push(
-        diag('docker-pool-overlap', { subnet: t.subnet.text, pool: `${hits[0]!.text}${more}` }, t.origin.span, {
+        diag('docker-pool-overlap', { subnet: t.subnet.text, pool: `${hits[0]!.text}${more}` }, t.subnetSpan ?? t.origin.span, {
           hints: ['use a subnet outside 172.17.0.0-172.31.255.255 and 192.168.0.0/16 (e.g. in 10.0.0.0/8), or set default-address-pools in daemon.json'],
         }),
       );

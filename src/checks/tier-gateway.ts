@@ -11,7 +11,8 @@ export const tierGateway: Check = {
     const out: Diagnostic[] = [];
     for (const t of policy.tiers) {
       const { base, prefix, text: subnet } = t.subnet;
-      const span = t.origin.span;
+      const span = t.subnetSpan ?? t.origin.span;
+      const gwSpan = t.gatewaySpan ?? span;
       // /31 and /32 leave no address for a container once the gateway is taken; the gateway
       // checks below would only repeat the same problem.
       if (prefix >= 31) {
@@ -21,10 +22,10 @@ export const tierGateway: Check = {
       const gw = parseIpv4(t.gateway);
       if (gw === undefined) continue; // lowering reports invalid-address
       if (!cidrContains(base, prefix, gw)) {
-        out.push(diag('gateway-outside-subnet', { gateway: t.gateway, subnet }, span, { hints: [`pick a gateway inside ${subnet}`] }));
+        out.push(diag('gateway-outside-subnet', { gateway: t.gateway, subnet }, gwSpan, { hints: [`pick a gateway inside ${subnet}`] }));
       } else if (gw === base || gw === lastAddress(base, prefix)) {
         const which = gw === base ? 'network' : 'broadcast';
-        out.push(diag('gateway-reserved', { gateway: t.gateway, which, subnet }, span, { hints: ['the usual gateway is the first host address, e.g. x.x.x.1'] }));
+        out.push(diag('gateway-reserved', { gateway: t.gateway, which, subnet }, gwSpan, { hints: ['the usual gateway is the first host address, e.g. x.x.x.1'] }));
       }
     }
     return out;

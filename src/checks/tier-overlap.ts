@@ -62,8 +62,8 @@ export const tierOverlap: Check = {
       const t = tiers[i]!;
       const u = tiers[j]!;
       out.push(
-        diag('cidr-overlap', { subnet: t.subnet.text, tier: t.name, other: u.subnet.text, otherTier: u.name }, t.origin.span, {
-          related: [{ span: u.origin.span, message: `tier '${u.name}' declared here with ${u.subnet.text}` }],
+        diag('cidr-overlap', { subnet: t.subnet.text, tier: t.name, other: u.subnet.text, otherTier: u.name }, t.subnetSpan ?? t.origin.span, {
+          related: [{ span: u.subnetSpan ?? u.origin.span, message: `tier '${u.name}' declared here with ${u.subnet.text}` }],
           hints: ['Docker refuses two networks with overlapping subnets; give each tier its own range'],
         }),
       );

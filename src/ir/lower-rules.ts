@@ -6,13 +6,18 @@ import type { LowerContext } from './lower-context.js';
 import { PORT_MAX, PORT_MIN } from './ports.js';
 import { suggest } from './suggest.js';
 
+/** Built once per policy: a lookup per endpoint must not cost O(tiers). */
+interface TierNames {
+  readonly known: ReadonlySet<string>;
+  readonly all: readonly string[];
+}
+
 function resolveEndpoints(
   ctx: LowerContext,
   endpoints: readonly Endpoint[],
-  tiers: readonly Tier[],
+  { known, all }: TierNames,
   declared: ReadonlySet<string>,
 ): { names: string[]; any: boolean; ok: boolean } {
-  const known = new Set(tiers.map((t) => t.name));
   const names: string[] = [];
   let any = false;
   let ok = true;
@@ -34,7 +39,7 @@ function resolveEndpoints(
       }
     }
   }
-  return { names: any ? tiers.map((t) => t.name) : names, any, ok };
+  return { names: any ? [...all] : names, any, ok };
 }
 
 function lowerService(ctx: LowerContext, s: ServiceSpec): ServiceMatch | undefined {
@@ -61,9 +66,11 @@ export function lowerRules(
   declared: ReadonlySet<string>,
 ): Rule[] {
   const rules: Rule[] = [];
+  const all = tiers.map((t) => t.name);
+  const names: TierNames = { known: new Set(all), all };
   for (const d of decls) {
-    const src = resolveEndpoints(ctx, d.sources, tiers, declared);
-    const dst = resolveEndpoints(ctx, d.destinations, tiers, declared);
+    const src = resolveEndpoints(ctx, d.sources, names, declared);
+    const dst = resolveEndpoints(ctx, d.destinations, names, declared);
     const services: ServiceMatch[] = [];
     let servicesOk = true;
     for (const s of d.services) {

@@ -36,9 +36,7 @@ describe('cidr-overlap', () => {
   it('handles 10,000 tiers, many identical, without pairwise work', () => {
     const tiers = Array.from({ length: 10000 }, (_, i) => tier(`t${i}`, i % 2 === 0 ? `10.${(i >> 8) & 255}.${i & 255}.0/24` : '192.168.0.0/24'));
     const p = policy({ tiers });
-    const t0 = performance.now();
-    const ds = tierOverlap.run(p);
-    expect(performance.now() - t0).toBeLessThan(2000); // generous: a shared CI machine
+    const ds = tierOverlap.run(p); // timing belongs to bench/: here only the result
     expect(ds).toHaveLength(4999); // every odd tier but the first repeats 192.168.0.0/24
     expect(ds.every((d) => d.related[0]!.span.start === spanOf(p.tiers[1]!).start)).toBe(true);
   });
