@@ -36,8 +36,8 @@ export async function compile(source: SourceFile, target = DEFAULT_TARGET, optio
   const artifacts: Artifact[] = [];
   for (const b of backends) {
     const r = b.generate(analysis.policy, options);
-    artifacts.push(...r.artifacts);
-    diagnostics.push(...r.diagnostics);
+    for (const a of r.artifacts) artifacts.push(a);
+    for (const d of r.diagnostics) diagnostics.push(d);
   }
   timings.emit = performance.now() - t0;
   // Every compile proves its own output: an independent reader of rules.v4 must decide every
@@ -46,7 +46,7 @@ export async function compile(source: SourceFile, target = DEFAULT_TARGET, optio
   if (rules && !options.noValidate && !hasErrors(diagnostics)) {
     const t1 = performance.now();
     try {
-      diagnostics.push(...validationDiagnostics(validateIptables(analysis.policy, rules.content, entryRuleOf(analysis.policy.name))));
+      for (const d of validationDiagnostics(validateIptables(analysis.policy, rules.content, entryRuleOf(analysis.policy.name)))) diagnostics.push(d);
     } catch (e) {
       diagnostics.push(internalError(e)); // a validator bug must not let unproven rules through
     }

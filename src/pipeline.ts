@@ -44,7 +44,7 @@ export function analyze(source: SourceFile): Analysis {
   const t2 = performance.now();
   const diagnostics: Diagnostic[] = [...parsed.diagnostics, ...lowered.diagnostics];
   if (!hasErrors(diagnostics)) {
-    diagnostics.push(...runChecks(lowered.policy));
+    for (const d of runChecks(lowered.policy)) diagnostics.push(d); // no spread: it overflows past ~125k
   } else {
     for (const check of CHECKS) if (!RULE_ORDER_CHECKS.has(check.id)) for (const d of check.run(lowered.policy)) diagnostics.push(d);
   }

@@ -8,6 +8,9 @@ export function nameProblem(name: string): string | undefined {
   if (!/^[a-z]/.test(name)) return 'must start with a lowercase letter';
   if (!/^[a-z][a-z0-9-]*$/.test(name)) return 'only lowercase letters, digits and - are allowed';
   if (name.endsWith('-')) return 'must not end with -';
+  // Tier names are Docker network names: these are Docker's predefined networks (host networking
+  // would bypass DOCKER-USER entirely).
+  if (name === 'host' || name === 'none' || name === 'bridge') return `'${name}' is one of Docker's predefined networks`;
   return undefined;
 }
 

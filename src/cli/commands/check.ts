@@ -18,7 +18,7 @@ export function runCheck(files: string[], opts: CheckOptions): number {
     const { name, text } = readInput(f);
     const source = new SourceFile(name, text);
     sources.set(name, source);
-    all.push(...analyze(source).diagnostics);
+    for (const d of analyze(source).diagnostics) all.push(d); // no spread: it overflows past ~125k
   }
   printDiagnostics(opts.format, all, sources);
   return failed(all, opts.strict ?? false) ? EXIT.failed : EXIT.ok;

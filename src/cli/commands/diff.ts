@@ -76,7 +76,7 @@ export function runDiff(oldSpec: string, newSpec: string, opts: DiffOptions = {}
     // A policy with errors has no trustworthy meaning to compare; its diagnostics say why.
     if (hasErrors(analysis.diagnostics)) {
       sources.set(input.name, source);
-      broken.push(...analysis.diagnostics);
+      for (const d of analysis.diagnostics) broken.push(d);
     }
     policies.push(analysis.policy);
     labels.push(input.name);

@@ -22,7 +22,7 @@ export function runFmt(files: string[], opts: FmtOptions): number {
     const r = format(source);
     if (r.diagnostics.some((d) => d.severity === 'error')) {
       // A file that does not parse is left exactly as it is.
-      problems.push(...r.diagnostics);
+      for (const d of r.diagnostics) problems.push(d);
       status = EXIT.failed;
       continue;
     }
