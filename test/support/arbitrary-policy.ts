@@ -59,7 +59,7 @@ export interface PolicyOptions {
 }
 
 const KEYWORDS = new Set(['policy', 'tier', 'gateway', 'bridge', 'isolated', 'allow', 'deny', 'log', 'default', 'any', 'service', 'tcp', 'udp', 'icmp']);
-const name = fc.stringMatching(/^[a-z](?:[a-z0-9-]{0,8}[a-z0-9])?$/).filter((n) => !KEYWORDS.has(n));
+const name = fc.stringMatching(/^[a-z](?:[a-z0-9-]{0,8}[a-z0-9])?$/).filter((n) => !KEYWORDS.has(n) && !['host', 'none', 'bridge'].includes(n)); // Docker's predefined networks are refused
 const IMAGES = ['nginx:1.27-alpine', 'node:20-alpine', 'postgres:16-alpine', 'redis:7', 'registry.example.com:5000/team/app:1.2.3'];
 const CAPS = ['CHOWN', 'SETUID', 'SETGID', 'NET_BIND_SERVICE', 'DAC_OVERRIDE', 'KILL'];
 const TMPFS = ['/tmp', '/var/run', '/var/cache/nginx', '/run/app:size=64m,mode=1777'];
