@@ -77,7 +77,7 @@ function parseArgs(argv) {
   if (!(o.timeout > 0) || !(o.budget > 0)) usage('--timeout and --budget are positive seconds');
   const full = !o.quick && !o.sizes && o.runs === undefined;
   o.out ??= full ? join(BENCH, 'RESULTS.md') : join(WORK, 'RESULTS.md');
-  return { ...o, full, sizes: sizes.map((s) => ({ ...s, runs: o.runs ?? (o.quick ? s.quickRuns : s.runs) })) };
+  return { ...o, argv, full, sizes: sizes.map((s) => ({ ...s, runs: o.runs ?? (o.quick ? s.quickRuns : s.runs) })) };
 }
 
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -129,29 +129,48 @@ function snapshotCli() {
   const built = spawnSync('node', [join(ROOT, 'scripts', 'build.mjs')], { cwd: tw, encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`scripts/build.mjs failed: ${built.stderr.trim().slice(0, 500)}`);
   const hash = treeHash(join(tw, 'dist'));
-  // Per-backend emit times need the backends one by one: lib/emit-one.mjs, bundled the same way.
-  const emitOne = join(tw, 'dist', 'emit-one.mjs');
+  // Stage times the CLI does not print (check's stages, each backend's emit): lib/stages.mjs.
+  const stagesJs = join(tw, 'dist', 'stages.mjs');
   const r = spawnSync('node', ['--input-type=module', '-e', `
     const { build } = await import('esbuild');
-    await build({ entryPoints: [${JSON.stringify(join(LIB, 'emit-one.mjs'))}], outfile: ${JSON.stringify(emitOne)}, bundle: true, format: 'esm',
+    await build({ entryPoints: [${JSON.stringify(join(LIB, 'stages.mjs'))}], outfile: ${JSON.stringify(stagesJs)}, bundle: true, format: 'esm',
       platform: 'node', target: 'node20', legalComments: 'none', logLevel: 'error',
       banner: { js: "import { createRequire as __twCreateRequire } from 'node:module'; const require = __twCreateRequire(import.meta.url);" } });`], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) log(`bench: could not bundle lib/emit-one.mjs (per-backend emit times will be missing): ${r.stderr.trim().slice(0, 300)}`);
-  return { tierwall: join(tw, 'bin', 'tierwall.js'), hash, emitOne: r.status === 0 ? emitOne : undefined };
+  if (r.status !== 0) log(`bench: could not bundle lib/stages.mjs (check stages, per-backend emit times will be missing): ${r.stderr.trim().slice(0, 300)}`);
+  return { tierwall: join(tw, 'bin', 'tierwall.js'), hash, stages: r.status === 0 ? stagesJs : undefined };
+}
+
+/** The first `SomeError: message` line of a crashed node process's stderr, else the exit code. */
+function errorLine(stderrFile, code) {
+  const text = existsSync(stderrFile) ? readFileSync(stderrFile, 'utf8') : '';
+  return /^\w*Error: .*$/m.exec(text)?.[0].slice(0, 200) ?? `exit ${code}`;
 }
 
 const BACKENDS = ['iptables', 'installer', 'systemd', 'logging', 'compose', 'report'];
 
-/** Each backend of the docker target alone, once (lib/emit-one.mjs), with a shorter timeout. */
+/** check's stages, once (lib/stages.mjs front): parse, lower, checks, rendering the diagnostics. */
+function frontStages(size, policy, tw, opts) {
+  if (!tw.stages) return undefined;
+  const file = join(WORK, 'out', size.label, 'stages-front.json');
+  const res = timed(['node', tw.stages, policy, 'front'], { stdout: file, stderr: `${file}.stderr`, timeoutS: opts.timeout });
+  const out =
+    res.code === 0
+      ? { ...JSON.parse(readFileSync(file, 'utf8')), wallMs: res.wallMs, rssMB: res.rssMB }
+      : { failure: res.timedOut ? `timed out after ${opts.timeout} s` : errorLine(`${file}.stderr`, res.code) };
+  log(`  check stages: ${out.failure ?? ['parse', 'lower', 'checks', 'render'].map((k) => `${k} ${(out[`${k}Ms`] / 1000).toFixed(2)} s`).join(', ')}`);
+  return out;
+}
+
+/** Each backend of the docker target alone, once (lib/stages.mjs emit), with a shorter timeout. */
 function emitByBackend(size, policy, tw, opts) {
-  if (!tw.emitOne) return {};
+  if (!tw.stages) return {};
   const timeoutS = Math.min(opts.timeout, 120);
   const out = {};
   for (const b of BACKENDS) {
     const file = join(WORK, 'out', size.label, `emit-${b}.json`);
-    const res = timed(['node', tw.emitOne, policy, b], { stdout: file, stderr: `${file}.stderr`, timeoutS });
+    const res = timed(['node', tw.stages, policy, 'emit', b], { stdout: file, stderr: `${file}.stderr`, timeoutS });
     if (res.code === 0) out[b] = { ...JSON.parse(readFileSync(file, 'utf8')), rssMB: res.rssMB };
-    else out[b] = { failure: res.timedOut ? `timed out after ${timeoutS} s` : `exit ${res.code}` };
+    else out[b] = { failure: res.timedOut ? `timed out after ${timeoutS} s` : errorLine(`${file}.stderr`, res.code) };
     log(`  emit ${b.padEnd(9)} ${out[b].failure ?? `${(out[b].emitMs / 1000).toFixed(2)} s (parse+lower ${(out[b].frontMs / 1000).toFixed(2)} s), ${res.rssMB.toFixed(0)} MB`}`);
   }
   return out;
@@ -234,6 +253,7 @@ function benchSize(size, opts, tw) {
   }
 
   // The ruleset's shape, from the last successful outputs.
+  const front = frontStages(size, policy, tw, opts);
   const emit = emitByBackend(size, policy, tw, opts);
 
   // rules.v4 is the same from both targets; the iptables target's is there even when the full
@@ -289,7 +309,7 @@ function benchSize(size, opts, tw) {
     }
     if (r.status !== 0) log(`  netns-load.sh exited ${r.status}: ${r.stderr.trim().slice(0, 300)}`);
   }
-  return { size, case: c, runs, stages, retired: Object.fromEntries(retired), emit, shape, equivalence, load };
+  return { size, case: c, runs, stages, retired: Object.fromEntries(retired), front, emit, shape, equivalence, load };
 }
 
 /** One run under `node --cpu-prof`: where the CPU time goes, by function (self time). */
@@ -322,7 +342,9 @@ function coldStart(tw) {
   const json = join(WORK, 'coldstart.json');
   const r = spawnSync(
     'hyperfine',
-    ['--runs', '20', '--warmup', '3', '--shell=none', '--export-json', json, '-n', 'tierwall check three-tier', `node ${tw.tierwall} check ${join(ROOT, 'policies', 'three-tier.policy')}`, '-n', 'node -e 0', 'node -e 0'],
+    ['--runs', '20', '--warmup', '3', '--shell=none', '--export-json', json,
+      '-n', 'tierwall check three-tier', `node ${tw.tierwall} check ${join(ROOT, 'policies', 'three-tier.policy')}`,
+      '-n', 'node -e 0', 'node -e 0'],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   if (r.status !== 0) return { failure: `hyperfine exited ${r.status}: ${r.stderr.trim().slice(0, 300)}` };
@@ -355,11 +377,14 @@ function main() {
     opts.profile && largest
       ? profileRun(`compile ${largest.label}`, ['compile', join(WORK, 'cases', largest.label, 'bench.policy'), '-o', join(WORK, 'profile', 'out')], tw, 18)
       : undefined;
+  const biggest = opts.sizes.reduce((a, b) => (b.tiers * b.rules > a.tiers * a.rules ? b : a));
+  const checkProfile = opts.profile ? profileRun(`check ${biggest.label}`, ['check', join(WORK, 'cases', biggest.label, 'bench.policy')], tw, 15) : undefined;
   const coldProfile = opts.profile ? profileRun('check three-tier', ['check', join(ROOT, 'policies', 'three-tier.policy')], tw, 12) : undefined;
   const apply = applySpeed(opts.quick ? 100 : 1000, tw);
   const cold = coldStart(tw);
   const loadEnd = os.loadavg();
-  const data = { opts, started: started.toISOString(), seconds: (Date.now() - started.getTime()) / 1000, facts, loadStart, loadEnd, sizes, profile, coldProfile, apply, cold };
+  const seconds = (Date.now() - started.getTime()) / 1000;
+  const data = { opts, started: started.toISOString(), seconds, facts, loadStart, loadEnd, sizes, profile, checkProfile, coldProfile, apply, cold };
   writeFileSync(join(WORK, 'results.json'), `${JSON.stringify(data, null, 1)}\n`);
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, renderResults(data));

@@ -53,6 +53,7 @@ echo "restore ${times[*]}"
 in_ns iptables -w -F DOCKER-USER
 # The loop runs as one process inside the namespace; each iptables call is its own process, as in
 # the scripts it stands for.
+# shellcheck disable=SC2016 # expanded by the inner bash, not here
 loop='while read -r line; do read -ra a <<<"$line"; iptables -w -C DOCKER-USER "${a[@]}" 2>/dev/null || iptables -w -I DOCKER-USER "${a[@]}"; done <"$1"'
 t0=$(now_ms)
 in_ns bash -c "$loop" loop "$rules"

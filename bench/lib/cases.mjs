@@ -94,9 +94,8 @@ function writeTree(root, files) {
  */
 export function prepareCase(size, seed, { work, tierwall, twHash, libDir, log }) {
   const dir = join(work, 'cases', size.label);
-  const key = sha256(
-    [readFileSync(join(libDir, 'generate.mjs'), 'utf8'), readFileSync(join(libDir, 'peers.mjs'), 'utf8'), readFileSync(join(libDir, 'cases.mjs'), 'utf8'), twHash, size.label, seed].join('\0'),
-  );
+  const sources = ['generate.mjs', 'peers.mjs', 'cases.mjs'].map((f) => readFileSync(join(libDir, f), 'utf8'));
+  const key = sha256([...sources, twHash, size.label, seed].join('\0'));
   const meta = join(dir, 'case.json');
   if (existsSync(meta)) {
     const m = JSON.parse(readFileSync(meta, 'utf8'));

@@ -2,14 +2,15 @@
 // default) and its tierwall text. Pure and deterministic: the same arguments give the same bytes
 // (bench/run checks that with a hash). Peers' inputs are rendered from the same model (peers.mjs).
 //
-// The mix, chosen so the anomaly checks have real work: most rules join one tier to one other tier,
-// some name two or three tiers per side or `any`; services are single tcp/udp ports, port ranges,
-// multi-service lists, icmp or nothing (all traffic); a quarter are denies, 70% of those logged;
-// a tenth of the tiers are isolated. Tier popularity is skewed (a small core of shared tiers takes
-// a quarter of the picks) so rules meet on the same pairs, and one rule in eight is deliberately built on
-// an earlier rule's pairs: a narrow exception before a broad rule (generalization), a partly
-// overlapping port range (correlation) or a repeat (redundancy). Rules that come out fully
-// shadowed (an error) are dropped afterwards by bench/run, using `tierwall check` as the judge.
+// The mix, chosen so the anomaly checks have real work: most rules join one tier to one other
+// tier, some name two or three tiers per side, 1% use `any` (monitoring, DNS); services are single
+// tcp/udp ports, port ranges, multi-service lists, icmp or nothing (all traffic); a quarter are
+// denies, 70% of those logged; a tenth of the tiers are isolated. Tier popularity is skewed (a
+// small core of shared tiers takes a quarter of the picks) so rules meet on the same pairs, and one
+// rule in eight is built on an earlier rule's pairs on purpose: a narrow exception before a broad
+// rule (generalization), a partly overlapping port range (correlation) or a repeat (redundancy).
+// Rules that come out fully shadowed (an error) are dropped afterwards by bench/run, with
+// `tierwall check` as the judge (lib/cases.mjs).
 
 /** mulberry32: a small seeded PRNG with a 32-bit state; enough for a benchmark mix. */
 export function prng(seed) {

@@ -5,7 +5,7 @@ import { stats } from './measure.mjs';
 
 const ms = (x) => (!Number.isFinite(x) ? '-' : x < 1000 ? `${x.toFixed(x < 10 ? 1 : 0)} ms` : `${(x / 1000).toFixed(x < 10000 ? 2 : 1)} s`);
 const mb = (x) => (Number.isFinite(x) ? `${x.toFixed(0)} MB` : '-');
-const bytes = (b) => (!Number.isFinite(b) ? '-' : b < 2 ** 20 ? `${Math.max(1, Math.round(b / 1024))} KB` : `${(b / 2 ** 20).toFixed(1)} MB`);
+const bytes = (b) => (!Number.isFinite(b) ? '-' : b === 0 ? '0 KB' : b < 2 ** 20 ? `${Math.max(1, Math.round(b / 1024))} KB` : `${(b / 2 ** 20).toFixed(1)} MB`);
 const int = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '-');
 const ratio = (x) => (Number.isFinite(x) ? `${x < 0.1 ? x.toFixed(3) : x.toFixed(2)}x` : '-');
 
@@ -149,7 +149,7 @@ export function renderResults(data) {
   const L = [];
   const load = (l) => l.map((x) => x.toFixed(2)).join(' / ');
   L.push('# tierwall benchmark results', '');
-  L.push(`Written by \`bench/run${data.opts.quick ? ' --quick' : ''}${data.opts.sizes && !data.opts.quick ? ` --sizes ${data.opts.sizes.join(',')}` : ''}\` on ${data.started.slice(0, 16).replace('T', ' ')} UTC in ${(data.seconds / 60).toFixed(1)} min; tierwall ${f.tierwall} at ${f.commit}; seed ${data.opts.seed}. Regenerate with \`bench/run\` (see the header of bench/run.mjs).`, '');
+  L.push(`Written by \`${['bench/run', ...(data.opts.argv ?? [])].join(' ')}\` on ${data.started.slice(0, 16).replace('T', ' ')} UTC in ${(data.seconds / 60).toFixed(1)} min; tierwall ${f.tierwall} at ${f.commit}; seed ${data.opts.seed}. Regenerate with \`bench/run\` (see the header of bench/run.mjs).`, '');
   L.push('**Machine.** ' + `${f.nproc} CPUs (${f.cpu}), ${f.memGB.toFixed(1)} GB RAM, Linux ${f.kernel}. ` + `Load average (1/5/15 min) at start ${load(data.loadStart)}, at end ${load(data.loadEnd)}: ` + `the machine was shared with other jobs, so wall times include waiting for a CPU. Every wall time is a median with [min-max]; ` + 'CPU time (user+system, from /usr/bin/time) is given as a second opinion that waiting does not inflate.', '');
   L.push(`**Versions.** node ${f.node}; ${f.ferm}; ${f.capirca}; ${f.iptables}; ${f.hyperfine}.`, '');
 
@@ -175,7 +175,7 @@ export function renderResults(data) {
   const notes = data.sizes.flatMap((s) => Object.entries(s.retired ?? {}).map(([tool, why]) => `- ${s.size.label}, ${tool}: ${why}.`));
   if (notes.length > 0) L.push('Runs cut short (per-run timeout and per-tool time budget; see bench/run.mjs):', '', ...notes, '');
 
-  L.push('## Where compile spends its time', '');
+  L.push('## Where the time goes', '');
   L.push('From `compile --timings` (in-process, median over the runs, ms, share of the process wall time). "rest" is the process wall time minus the stages: node start-up, module loading, printing diagnostics, exit. Target docker is the default (every artifact); target iptables writes rules.v4 only.', '');
   const stageRows = [];
   for (const s of data.sizes) {
@@ -183,7 +183,7 @@ export function renderResults(data) {
       const st = s.stages[key] ?? [];
       if (st.length === 0) {
         const why = failures(s.runs[key])[0];
-        stageRows.push([s.size.label, target, why ? (why.timedOut ? why.failure : 'failed') : '-', '', '', '', '', '', '', '']);
+        stageRows.push([s.size.label, target, why ? result(s.runs[key]).text : '-', '', '', '', '', '', '', '']);
         continue;
       }
       const k = (name) => median(st.map((x) => x[name]));
@@ -194,16 +194,26 @@ export function renderResults(data) {
     }
   }
   L.push(table(['size', 'target', 'parse', 'lower', 'checks', 'emit', 'write', 'stages', 'rest', 'process wall'], stageRows), '');
+  if (data.sizes.some((s) => s.front)) {
+    L.push("`check`'s stages (one run each; bench/lib/stages.mjs, bundled from src/ at the start of the run, times parse, lower, the checks and rendering the diagnostics as text in one process; the CLI has no `check --timings`):", '');
+    L.push(table(['size', 'parse', 'lower', 'checks', 'render diagnostics', 'diagnostics', 'process wall'], data.sizes.map((s) => {
+      const f = s.front;
+      if (!f) return [s.size.label, '-', '', '', '', '', ''];
+      if (f.failure) return [s.size.label, `**${f.failure}**`, '', '', '', '', ''];
+      const pct = (x) => `${ms(x)} (${((100 * x) / f.wallMs).toFixed(0)}%)`;
+      return [s.size.label, pct(f.parseMs), pct(f.lowerMs), pct(f.checksMs), `${pct(f.renderMs)}, ${bytes(f.textBytes)}`, int(f.diagnostics), ms(f.wallMs)];
+    })), '');
+  }
   if (data.sizes.some((s) => s.emit && Object.keys(s.emit).length > 0)) {
     const names = ['iptables', 'installer', 'systemd', 'logging', 'compose', 'report'];
-    L.push('Emit time of each backend of the docker target alone (one run each; bench/lib/emit-one.mjs, bundled from src/ at the start of the run; parse + lower first, checks skipped; killed after 120 s):', '');
+    L.push('Emit time of each backend of the docker target alone (one run each; bench/lib/stages.mjs; parse + lower first, checks skipped; killed after 120 s):', '');
     L.push(table(['size', 'parse + lower', ...names], data.sizes.map((s) => {
       const e = s.emit ?? {};
       const front = median(Object.values(e).filter((x) => x.frontMs !== undefined).map((x) => x.frontMs));
       return [s.size.label, ms(front), ...names.map((n) => (!e[n] ? '-' : e[n].failure ? `**${e[n].failure}**` : `${ms(e[n].emitMs)} (${bytes(e[n].bytes)})`))];
     })), '');
   }
-  L.push(...profileTable(data.profile));
+  L.push(...profileTable(data.profile), ...profileTable(data.checkProfile));
 
   L.push('## Peers on the same policies', '');
   L.push('`ferm --noexec --lines FILE` (prints the iptables-restore input) and Capirca `aclgen` with an `iptables FORWARD ACCEPT` filter, timed the same way, interleaved with tierwall run by run.', '');
@@ -214,10 +224,15 @@ export function renderResults(data) {
   L.push(table(['size', 'ferm agrees with tierwall', 'Capirca agrees with tierwall'], data.sizes.map((s) => {
     const e = s.equivalence;
     const c = (x) => (!x ? '-' : `${x.agree === x.total ? '' : '**'}${int(x.agree)} / ${int(x.total)}${x.agree === x.total ? '' : `** (first: ${x.first})`}`);
-    return e?.error ? [s.size.label, `error: ${e.error}`, ''] : [s.size.label, c(e?.ferm), c(e?.capirca)];
+    if (e?.error) return [s.size.label, `error: ${e.error}`, ''];
+    if (!e) return [s.size.label, s.shape.tierwall ? '-' : 'no rules.v4 (compile failed)', ''];
+    return [s.size.label, c(e.ferm), c(e.capirca)];
   })), '');
   L.push('Ratios tierwall / peer of the medians (below 1: tierwall is faster), wall time (CPU time in parentheses):', '');
-  const r = (s, a, b) => `${ratioText(result(s.runs[a]), result(s.runs[b]))} (${ratioText(result(s.runs[a], cpu), result(s.runs[b], cpu))})`;
+  const r = (s, a, b) => {
+    const w = ratioText(result(s.runs[a]), result(s.runs[b]));
+    return w.startsWith('-') ? w : `${w} (${ratioText(result(s.runs[a], cpu), result(s.runs[b], cpu))})`;
+  };
   L.push(table(['size', 'compile / ferm', 'compile / Capirca', 'compile --target iptables / ferm', 'compile --target iptables / Capirca', 'check / ferm'], data.sizes.map((s) => [
     s.size.label, r(s, 'compile', 'ferm'), r(s, 'compile', 'capirca'), r(s, 'compileIptables', 'ferm'), r(s, 'compileIptables', 'capirca'), r(s, 'check', 'ferm'),
   ])), '');
@@ -225,14 +240,15 @@ export function renderResults(data) {
   L.push('## Ruleset shape', '');
   L.push("tierwall dispatches main chain -> per-source chain (`-s`) -> per-pair chain (`-d`). Worst tier-to-tier path = max over source chains of (position of the jump in the main chain + position of the destination's rule in the source chain + rules in the pair chain). A packet from a tier to an address outside every tier runs the whole source chain, RETURNs, and the rest of the main chain. ferm's and Capirca's outputs are flat (Capirca's per-term chains are entered in order): a packet that no rule decides early is tested against every rule.", '');
   L.push(table(['size', 'tierwall rules', 'chains', 'main chain', 'largest source chain', 'largest pair chain', 'worst tier->tier', 'worst tier->outside', 'rules.v4', 'all artifacts', 'ferm rules = worst', 'Capirca rules = worst'], data.sizes.map((s) => {
-    const t = s.shape.tierwall ?? {};
+    const t = s.shape.tierwall;
+    if (!t) return [s.size.label, 'no rules.v4 (compile failed)', '', '', '', '', '', '', '', '', int(s.shape.ferm?.rules), int(s.shape.capirca?.rules)];
     return [s.size.label, int(t.rules), int(t.chains), int(t.mainChain), int(t.maxSourceChain), int(t.maxPairChain), `**${int(t.tierToTier)}**`, int(t.toForeign), bytes(t.bytes), bytes(t.outputBytes), int(s.shape.ferm?.rules), int(s.shape.capirca?.rules)];
   })), '');
 
   L.push('## Load time: `iptables-restore --test`', '');
   L.push("Inside a throwaway network namespace (bench/lib/netns-load.sh). tierwall's rules.v4 declares only its own chains and is tested with `--noflush`; ferm's output and Capirca's (wrapped in `*filter` ... `COMMIT` with `:FORWARD ACCEPT`, as Capirca's speedway target would) are whole tables, tested as they are.", '');
-  const lc = (x) => (!x ? '-' : x.failure ? `FAILED: ${x.failure}` : `${ms(median(x.ms))}${x.ms.length > 1 ? ` [${ms(Math.min(...x.ms))}-${ms(Math.max(...x.ms))}]` : ''}`);
-  L.push(table(['size', 'runs', 'tierwall rules.v4', 'ferm', 'Capirca'], data.sizes.map((s) => [s.size.label, s.size.loadRuns, lc(s.load.tierwall), lc(s.load.ferm), lc(s.load.capirca)])), '');
+  const lc = (x) => (!x ? '-' : x.failure ? `**${/^timeout/.test(x.failure) ? x.failure.replace(/s$/, ' s').replace('timeout', 'timed out') : `failed: ${x.failure}`}**` : `${ms(median(x.ms))}${x.ms.length > 1 ? ` [${ms(Math.min(...x.ms))}-${ms(Math.max(...x.ms))}]` : ''}`);
+  L.push(table(['size', 'runs', 'tierwall rules.v4', 'ferm', 'Capirca'], data.sizes.map((s) => [s.size.label, s.size.loadRuns, s.shape.tierwall ? lc(s.load.tierwall) : 'no rules.v4 (compile failed)', lc(s.load.ferm), lc(s.load.capirca)])), '');
 
   L.push('## Apply speed', '');
   const a = data.apply ?? {};
