@@ -176,7 +176,12 @@ function emitByBackend(size, policy, tw, opts) {
   return out;
 }
 
-const TIMINGS_RE = /timings \(ms\): parse ([\d.]+) lower ([\d.]+) checks ([\d.]+) emit ([\d.]+) write ([\d.]+)/;
+/** `timings (ms): parse 1.2 lower 0.3 ...` from compile --timings: { parse: 1.2, lower: 0.3, ... } in order. */
+function parseTimings(stderr) {
+  const line = /^timings \(ms\): (.*)$/m.exec(stderr)?.[1];
+  if (!line) return undefined;
+  return Object.fromEntries([...line.matchAll(/([A-Za-z-]+) ([\d.]+)/g)].map(([, k, v]) => [k, Number(v)]));
+}
 
 function bytesOf(dir) {
   let n = 0;
@@ -239,8 +244,8 @@ function benchSize(size, opts, tw) {
       }
       if (res.failure) log(`  ${name} run ${r + 1} FAILED: ${res.failure}`);
       if (name in stages && res.code === 0) {
-        const m = TIMINGS_RE.exec(readFileSync(stderrOf(name), 'utf8'));
-        if (m) stages[name].push({ parse: +m[1], lower: +m[2], checks: +m[3], emit: +m[4], write: +m[5], wall: res.wallMs });
+        const t = parseTimings(readFileSync(stderrOf(name), 'utf8'));
+        if (t) stages[name].push({ ms: t, wall: res.wallMs });
       }
       runs[name].push(res);
       log(`  run ${r + 1}/${size.runs} ${name.padEnd(15)} ${(res.wallMs / 1000).toFixed(2)} s wall, ${(res.cpuMs / 1000).toFixed(2)} s cpu, ${res.rssMB.toFixed(0)} MB${res.code ? ' FAILED' : ''}`);
@@ -279,14 +284,16 @@ function benchSize(size, opts, tw) {
   }
 
   // The peers must decide what tierwall decides: sampled flows through all three rulesets.
+  // Without a rules.v4 (compile failed), ferm's output is the reference for Capirca's.
   let equivalence;
-  if (shape.tierwall && (shape.ferm || shape.capirca)) {
+  const outputs = { tierwall: rulesV4, ferm: shape.ferm && fermOut, capirca: shape.capirca && join(out, 'capirca.v4') };
+  const [reference, ...others] = Object.keys(outputs).filter((k) => outputs[k]);
+  if (reference && others.length > 0) {
     const model = JSON.parse(readFileSync(join(c.dir, 'model.json'), 'utf8'));
-    const peers = {};
-    if (shape.ferm) peers.ferm = readFileSync(fermOut, 'utf8');
-    if (shape.capirca) peers.capirca = readFileSync(join(out, 'capirca.v4'), 'utf8');
+    const text = (k) => readFileSync(outputs[k], 'utf8');
     try {
-      equivalence = compareRulesets(model, readFileSync(rulesV4, 'utf8'), peers, size.rules > 20000 ? 500 : 2000);
+      const peers = Object.fromEntries(others.map((k) => [k, text(k)]));
+      equivalence = { reference, ...compareRulesets(model, text(reference), peers, size.rules > 20000 ? 500 : 2000, reference) };
     } catch (e) {
       equivalence = { error: e.message };
     }

@@ -1,7 +1,7 @@
 // bench: are the peers' rulesets equivalent to tierwall's? A sampled check. Input: the model and
-// the three restore files (tierwall's rules.v4, ferm's output, Capirca's wrapped output). Output:
-// how many sampled NEW flows between tiers get the same verdict from each peer as from tierwall's
-// rules.v4, and the first disagreement. A small first-match interpreter for the iptables subset
+// the restore files (tierwall's rules.v4, ferm's output, Capirca's wrapped output). Output: how
+// many sampled NEW flows between tiers get the same verdict from each peer as from the reference
+// (tierwall's rules.v4; ferm's output when there is none), and the first disagreement. A small first-match interpreter for the iptables subset
 // these three files use (addresses, protocol, destination ports, state, LOG, jumps, RETURN);
 // anything else in a rule is an error, so the check cannot silently ignore a match.
 import { prng } from './generate.mjs';
@@ -125,10 +125,13 @@ export function sampleFlows(model, n, seed = 7) {
   return flows;
 }
 
-/** Verdicts of each peer against tierwall's on the sampled flows. */
-export function compareRulesets(model, tierwallText, peers, n) {
-  const tw = parseRestore(tierwallText);
-  const main = tierwallText.match(/^:(\S+) /m)?.[1];
+/**
+ * Verdicts of each peer against the reference's on the sampled flows. The reference is tierwall's
+ * rules.v4 (entered at its main chain, the first one it declares) or a flat peer output (FORWARD).
+ */
+export function compareRulesets(model, referenceText, peers, n, referenceName = 'tierwall') {
+  const tw = parseRestore(referenceText);
+  const main = referenceName === 'tierwall' ? referenceText.match(/^:(\S+) /m)?.[1] : 'FORWARD';
   const parsed = Object.fromEntries(Object.entries(peers).map(([name, text]) => [name, parseRestore(text)]));
   const out = Object.fromEntries(Object.keys(peers).map((name) => [name, { agree: 0, total: 0, first: undefined }]));
   for (const flow of sampleFlows(model, n)) {
@@ -138,7 +141,7 @@ export function compareRulesets(model, tierwallText, peers, n) {
       const o = out[name];
       o.total++;
       if (got === expected) o.agree++;
-      else o.first ??= `${flow.text}: tierwall ${expected}, ${name} ${got}`;
+      else o.first ??= `${flow.text}: ${referenceName} ${expected}, ${name} ${got}`;
     }
   }
   return out;

@@ -177,23 +177,25 @@ export function renderResults(data) {
 
   L.push('## Where the time goes', '');
   L.push('From `compile --timings` (in-process, median over the runs, ms, share of the process wall time). "rest" is the process wall time minus the stages: node start-up, module loading, printing diagnostics, exit. Target docker is the default (every artifact); target iptables writes rules.v4 only.', '');
+  // The stage names as compile --timings prints them, in its order (new stages show up by themselves).
+  const names = [];
+  for (const s of data.sizes) for (const st of Object.values(s.stages)) for (const x of st) for (const k of Object.keys(x.ms ?? {})) if (!names.includes(k)) names.push(k);
   const stageRows = [];
   for (const s of data.sizes) {
     for (const [target, key] of [['docker', 'compile'], ['iptables', 'compileIptables']]) {
-      const st = s.stages[key] ?? [];
+      const st = (s.stages[key] ?? []).filter((x) => x.ms);
       if (st.length === 0) {
         const why = failures(s.runs[key])[0];
-        stageRows.push([s.size.label, target, why ? result(s.runs[key]).text : '-', '', '', '', '', '', '', '']);
+        stageRows.push([s.size.label, target, why ? result(s.runs[key]).text : '-', ...names.map(() => ''), '', '', ''].slice(0, names.length + 5));
         continue;
       }
-      const k = (name) => median(st.map((x) => x[name]));
-      const sum = median(st.map((x) => x.parse + x.lower + x.checks + x.emit + x.write));
       const w = median(st.map((x) => x.wall));
-      const pct = (x) => `${int(x)} (${((100 * x) / w).toFixed(0)}%)`;
-      stageRows.push([s.size.label, target, pct(k('parse')), pct(k('lower')), pct(k('checks')), pct(k('emit')), pct(k('write')), int(sum), pct(w - sum), int(w)]);
+      const sum = median(st.map((x) => Object.values(x.ms).reduce((a, b) => a + b, 0)));
+      const pct = (x) => (Number.isFinite(x) ? `${int(x)} (${((100 * x) / w).toFixed(0)}%)` : '-');
+      stageRows.push([s.size.label, target, ...names.map((n) => pct(median(st.map((x) => x.ms[n]).filter((v) => v !== undefined)))), int(sum), pct(w - sum), int(w)]);
     }
   }
-  L.push(table(['size', 'target', 'parse', 'lower', 'checks', 'emit', 'write', 'stages', 'rest', 'process wall'], stageRows), '');
+  L.push(table(['size', 'target', ...names, 'stages', 'rest', 'process wall'], stageRows), '');
   if (data.sizes.some((s) => s.front)) {
     L.push("`check`'s stages (one run each; bench/lib/stages.mjs, bundled from src/ at the start of the run, times parse, lower, the checks and rendering the diagnostics as text in one process; the CLI has no `check --timings`):", '');
     L.push(table(['size', 'parse', 'lower', 'checks', 'render diagnostics', 'diagnostics', 'process wall'], data.sizes.map((s) => {
@@ -225,7 +227,9 @@ export function renderResults(data) {
     const e = s.equivalence;
     const c = (x) => (!x ? '-' : `${x.agree === x.total ? '' : '**'}${int(x.agree)} / ${int(x.total)}${x.agree === x.total ? '' : `** (first: ${x.first})`}`);
     if (e?.error) return [s.size.label, `error: ${e.error}`, ''];
-    if (!e) return [s.size.label, s.shape.tierwall ? '-' : 'no rules.v4 (compile failed)', ''];
+    if (!e) return [s.size.label, '-', '-'];
+    // No rules.v4 (compile failed): Capirca was compared with ferm instead.
+    if (e.reference === 'ferm') return [s.size.label, 'no rules.v4 (compile failed)', `agrees with ferm: ${c(e.capirca)}`];
     return [s.size.label, c(e.ferm), c(e.capirca)];
   })), '');
   L.push('Ratios tierwall / peer of the medians (below 1: tierwall is faster), wall time (CPU time in parentheses):', '');
@@ -287,12 +291,11 @@ export function renderResults(data) {
 export function summaryLines(data) {
   const out = ['', 'tierwall bench summary (median wall; CPU in parentheses)'];
   for (const s of data.sizes) {
-    const w = (t) => ms(wall(s.runs[t]).median);
-    const c = (t) => ms(cpu(s.runs[t]).median);
-    const t = s.shape.tierwall ?? {};
-    out.push(
-      `  ${s.size.label.padEnd(12)} check ${w('check')} (${c('check')}), compile ${w('compile')} (${c('compile')}), ${mb(rss(s.runs.compile).median)}; ferm ${w('ferm')}, Capirca ${w('capirca')}; ${int(t.rules)} rules, worst path ${int(t.tierToTier)}`,
-    );
+    const w = (t) => result(s.runs[t]).text;
+    const both = (t) => (Number.isFinite(result(s.runs[t]).v) ? `${w(t)} (${result(s.runs[t], cpu).text}), ${mb(rss(s.runs[t]).median)}` : w(t));
+    const t = s.shape.tierwall;
+    const shape = t ? `${int(t.rules)} rules, worst path ${int(t.tierToTier)}` : 'no rules.v4';
+    out.push(`  ${s.size.label.padEnd(12)} check ${both('check')}; compile ${both('compile')}; ferm ${w('ferm')}, Capirca ${w('capirca')}; ${shape}`);
   }
   for (const g of goals(data)) out.push(`  ${verdict(g.pass).padEnd(4)} ${g.goal}: ${g.measured}${g.cpuPass !== undefined ? ` [by CPU: ${verdict(g.cpuPass)}]` : ''}`);
   return out;
