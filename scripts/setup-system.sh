@@ -3,6 +3,8 @@
 # 1. apt-get installs the missing bookworm packages, with a policy-rc.d that stops any daemon from starting.
 # 2. Fetches Debian sid's docker.io (28.5) and docker-compose (Compose v2) with a private sources list and
 #    private apt state, and unpacks them with dpkg -x into $TIERWALL_LAB_CACHE/sid/root (not installed).
+# 3. Downloads bookworm's prometheus package and unpacks only its promtool into $TIERWALL_LAB_CACHE/prometheus
+#    (dpkg -x, not installed: no prometheus user, no enabled or started prometheus.service).
 # Idempotent: a second run only checks. Nothing here touches the machine's firewall, routes or interfaces.
 set -euo pipefail
 
@@ -11,6 +13,8 @@ SID="$CACHE/sid"
 ROOT="$SID/root"
 PACKAGES=(iproute2 iptables docker.io busybox-static socat shellcheck conntrack systemd kmod graphviz rsyslog logrotate)
 SID_PACKAGES=(docker.io docker-compose)
+# promtool (check config/rules, test rules) ships in the prometheus package with the server and its unit.
+PROMTOOL="$CACHE/prometheus/root/usr/bin/promtool"
 POLICY=/usr/sbin/policy-rc.d
 POLICY_BACKUP=""
 POLICY_CREATED=0
@@ -141,6 +145,36 @@ EOF
   log "sid engine unpacked: $("$dockerd" --version), compose $("$compose" version --short 2>/dev/null || echo '?')"
 }
 
+# Installing the prometheus package would create a user, enable prometheus.service for the next boot
+# (policy-rc.d stops only the start now) and pull in a web UI's JavaScript: the tests need promtool
+# alone, a static binary, so it is unpacked next to the sid engine and nothing else is kept.
+fetch_promtool() {
+  if [[ -x $PROMTOOL ]]; then
+    log "promtool present: $("$PROMTOOL" --version 2>&1 | head -n1) ($PROMTOOL)"
+    return 0
+  fi
+  local dir="$CACHE/prometheus" deb
+  rm -rf "$dir/debs" "$dir/root.tmp"
+  mkdir -p "$dir/debs" "$dir/root.tmp"
+  if id _apt >/dev/null 2>&1; then chown _apt "$dir/debs"; fi
+  wait_for_apt
+  if ! (cd "$dir/debs" && apt-get download prometheus); then
+    log "apt-get update (the machine's lists do not offer prometheus yet)"
+    apt-get -o DPkg::Lock::Timeout=600 update
+    (cd "$dir/debs" && apt-get download prometheus)
+  fi
+  for deb in "$dir/debs"/prometheus_*.deb; do
+    log "dpkg -x $(basename "$deb") (promtool only)"
+    dpkg -x "$deb" "$dir/root.tmp"
+  done
+  [[ -x $dir/root.tmp/usr/bin/promtool ]] || die "the prometheus package did not provide usr/bin/promtool"
+  mkdir -p "$dir/root/usr/bin"
+  mv -f "$dir/root.tmp/usr/bin/promtool" "$PROMTOOL"
+  rm -rf "$dir/root.tmp" "$dir/debs"
+  log "promtool unpacked: $("$PROMTOOL" --version 2>&1 | head -n1) ($PROMTOOL)"
+}
+
 install_missing
 fetch_sid
+fetch_promtool
 log "done"
