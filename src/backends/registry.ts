@@ -12,6 +12,7 @@ const BACKENDS: Record<string, Loader> = {
   compose: async () => (await import('./compose/backend.js')).backend,
   report: async () => (await import('./report/backend.js')).backend,
   k8s: async () => (await import('./k8s/backend.js')).backend,
+  monitoring: async () => (await import('./monitoring/backend.js')).backend,
 };
 
 /** `docker` is the default target: everything a single Docker host needs. */
@@ -21,6 +22,8 @@ export const TARGETS: Record<string, readonly string[]> = {
   compose: ['compose'],
   report: ['report'],
   k8s: ['k8s'],
+  // Opt-in, into its own directory: Prometheus + node-exporter on the policy's monitoring tier.
+  monitoring: ['monitoring'],
 };
 
 export const DEFAULT_TARGET = 'docker';

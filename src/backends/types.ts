@@ -22,6 +22,11 @@ export interface BackendOptions {
   readonly namespace?: string;
   /** k8s: allow egress to kube-dns (udp/53, tcp/53). */
   readonly dnsEgress?: boolean;
+  /** monitoring: the policy tier Prometheus and node-exporter join (default 'monitoring'). */
+  readonly monitoringTier?: string;
+  /** monitoring: image references; pinned defaults in src/backends/monitoring/model.ts. */
+  readonly prometheusImage?: string;
+  readonly nodeExporterImage?: string;
 }
 
 export interface Backend {

@@ -29,6 +29,8 @@ const NOT_FROM_TEXT: Readonly<Record<string, string>> = {
   'backend-unsupported': 'compile only (test/backends, and the 1000-tier limit)',
   'validation-failed': "compile's self-check of the generated ruleset (test/validate)",
   'unknown-target': 'the CLI option --target (below)',
+  'monitoring-tier-missing': 'compile --target monitoring only (test/backends/monitoring)',
+  'monitoring-scrape-denied': 'compile --target monitoring only (test/backends/monitoring)',
   'internal-error': 'a bug: it must never appear (every test here asserts so)',
   'publish-wildcard': 'documented but never emitted: known-bugs.test.ts',
 };

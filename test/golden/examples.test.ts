@@ -1,5 +1,6 @@
 // Golden test: every example in policies/ compiles to exactly the files committed in out/<name>/
-// (docker target; k8s target under out/<name>/k8s-target/ where the policy is expressible).
+// (docker target; k8s and monitoring targets under out/<name>/k8s-target/ and monitoring-target/ where
+// the policy is expressible).
 // On a mismatch the new content is written next to the golden as <file>.actual.
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -50,10 +51,13 @@ async function compareTarget(file: string, target: string, dir: string, exclude:
 describe.each(examples)('policies/%s', (file) => {
   const name = file.replace(/\.policy$/, '');
   it('docker target matches out/', async () => {
-    await compareTarget(file, 'docker', `out/${name}`, (p) => p.startsWith('k8s-target/'));
+    await compareTarget(file, 'docker', `out/${name}`, (p) => p.startsWith('k8s-target/') || p.startsWith('monitoring-target/'));
   });
   it('k8s target matches out/ (or is refused with nothing committed)', async () => {
     await compareTarget(file, 'k8s', `out/${name}/k8s-target`, () => false);
+  });
+  it('monitoring target matches out/ (or is refused with nothing committed)', async () => {
+    await compareTarget(file, 'monitoring', `out/${name}/monitoring-target`, () => false);
   });
   it('is deterministic: compiling twice gives byte-identical artifacts', async () => {
     const text = readFileSync(`policies/${file}`, 'utf8');

@@ -81,3 +81,20 @@ export function buildMonitoring(policy: Policy, rulesV4: string): MonitoringMode
     hash,
   };
 }
+
+/**
+ * The metric families `install.sh --metrics` writes (templates/installer/metrics.sh.hbs). The
+ * monitoring stack's alert rules are built from these names; test/backends/monitoring checks each
+ * one against the families a real --metrics run prints.
+ */
+export const METRIC = {
+  rulePackets: 'tierwall_rule_packets_total',
+  ruleBytes: 'tierwall_rule_bytes_total',
+  ruleLoggedPackets: 'tierwall_rule_logged_packets_total',
+  drift: 'tierwall_drift',
+  driftItems: 'tierwall_drift_items',
+  networkPresent: 'tierwall_network_present',
+  lastApplyTimestamp: 'tierwall_last_apply_timestamp_seconds',
+  lastApplySuccess: 'tierwall_last_apply_success',
+  policyInfo: 'tierwall_policy_info',
+} as const;

@@ -5,7 +5,9 @@ import { hostLayout, unitNames } from '../installer/layout.js';
 
 /** The first drift check runs this long after boot, then every MONITOR_INTERVAL after the last one. */
 export const MONITOR_BOOT_DELAY = '5min';
-export const MONITOR_INTERVAL = '15min';
+/** The monitor's period in seconds: the alert rules' windows and staleness are multiples of it. */
+export const MONITOR_INTERVAL_SECONDS = 900;
+export const MONITOR_INTERVAL = `${MONITOR_INTERVAL_SECONDS / 60}min`;
 
 export interface SystemdModel {
   readonly policy: string;

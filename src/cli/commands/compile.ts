@@ -14,6 +14,9 @@ export interface CompileOptions {
   timings?: boolean;
   namespace?: string;
   dnsEgress?: boolean;
+  monitoringTier?: string;
+  prometheusImage?: string;
+  nodeExporterImage?: string;
   /** commander's --no-validate sets validate: false. */
   validate?: boolean;
 }
@@ -25,7 +28,14 @@ export async function runCompile(file: string, opts: CompileOptions): Promise<nu
   if (noValidate) {
     process.stderr.write('tierwall: WARNING: --no-validate: the generated rules are NOT checked against the policy; use only in an emergency\n');
   }
-  const result = await compile(source, opts.target, { namespace: opts.namespace, dnsEgress: opts.dnsEgress, noValidate });
+  const result = await compile(source, opts.target, {
+    namespace: opts.namespace,
+    dnsEgress: opts.dnsEgress,
+    monitoringTier: opts.monitoringTier,
+    prometheusImage: opts.prometheusImage,
+    nodeExporterImage: opts.nodeExporterImage,
+    noValidate,
+  });
   printDiagnostics(opts.format, result.diagnostics, new Map([[name, source]]));
   if (failed(result.diagnostics, opts.strict ?? false) || result.artifacts.length === 0) {
     process.stderr.write(`tierwall: nothing written to ${opts.output}: fix the errors above\n`);
