@@ -48,6 +48,8 @@ readonly POLICY_HASH='89547726c0c882f1fd99a3b867342ee7e4b9270307535259ac663ede85
 readonly LOG_FILE='/var/log/tierwall/web-platform.log'
 readonly APPLY_STATE_FILE='/var/lib/tierwall/web-platform/last-apply'
 readonly METRICS_FILE='/var/lib/node_exporter/textfile_collector/tierwall_web-platform.prom'
+readonly ALERT_CONFIG_FILE='/etc/tierwall/web-platform/alerts.conf'
+readonly ALERT_STATE_FILE='/var/lib/tierwall/web-platform/alert-state'
 # Go templates for docker --format (fields compared with the policy, one per line).
 readonly NET_FORMAT='{{.Name}}
 {{.Driver}}
@@ -534,8 +536,8 @@ remove_files() {
     if [[ $path == "$RSYSLOG_CONF" ]]; then rsyslog_gone=1; fi
   done
   # What apply and the monitor wrote at run time: a stale .prom would keep reporting a policy
-  # that is gone, and the apply record belongs to the policy too.
-  for path in "$APPLY_STATE_FILE" "$METRICS_FILE"; do
+  # that is gone; the apply record and the alert delivery and state belong to the policy too.
+  for path in "$APPLY_STATE_FILE" "$METRICS_FILE" "$ALERT_CONFIG_FILE" "$ALERT_STATE_FILE"; do
     [[ -e $ROOT$path ]] || continue
     if rm -f -- "$ROOT$path"; then removed+=("$ROOT$path"); else failed=1; fi
   done
@@ -799,6 +801,163 @@ metrics() {
   read_counters
   collect_drift
   if [[ -z $METRICS_OUT ]]; then metrics_text; else write_metrics; fi
+  ((NOTIFY == 0)) || notify
+}
+# ---- alert delivery: --alert-webhook URL, --alert-command PATH, --no-alerts (apply); --notify (monitor) ----
+# Off unless the operator configured it at install time. The monitor unit runs --metrics FILE --notify:
+# it compares this run with the last one (ALERT_STATE_FILE) and delivers one alert per change (drift
+# detected or cleared, logged denies fired, apply failed or recovered) as JSON, to the webhook (HTTP
+# POST by curl) and/or on the command's stdin. The command runs as an argv, never through a shell.
+ALERT_SET=0
+ALERT_OFF=0
+ALERT_WEBHOOK=''
+ALERT_COMMAND=''
+NOTIFY=0
+
+# http(s) only, one line, no spaces: curl gets it as one argument (--url), nothing evaluates it.
+valid_webhook() {
+  local re='^https?://[^[:space:][:cntrl:]/?#]+([/?#][^[:space:][:cntrl:]]*)?$'
+  [[ ${#1} -le 2048 && $1 =~ $re ]]
+}
+
+# An absolute path without control characters; whether it is executable is checked at apply.
+valid_command_path() {
+  [[ ${#1} -le 4096 && $1 == /* && $1 != *[[:cntrl:]]* ]]
+}
+
+# Reads KEY=VALUE lines of the installed config; values are taken as text, never evaluated.
+read_alert_config() {
+  local file=$ROOT$ALERT_CONFIG_FILE k v
+  ALERT_WEBHOOK=''
+  ALERT_COMMAND=''
+  [[ -r $file ]] || return 0
+  while IFS='=' read -r k v; do
+    case $k in
+      webhook) if valid_webhook "$v"; then ALERT_WEBHOOK=$v; else warn "ignoring an invalid webhook in $file"; fi ;;
+      command) if valid_command_path "$v"; then ALERT_COMMAND=$v; else warn "ignoring an invalid command in $file"; fi ;;
+    esac
+  done <"$file"
+}
+
+# apply: stores (or, with --no-alerts, removes) the delivery config given on the command line.
+write_alert_config() {
+  ((ALERT_SET)) || return 0
+  local file=$ROOT$ALERT_CONFIG_FILE
+  if ((ALERT_OFF)); then
+    if ((DRY_RUN)); then show rm -f -- "$file"; else rm -f -- "$file" && log "alert delivery off"; fi
+    return 0
+  fi
+  if ((DRY_RUN)); then
+    printf '+ write %s (mode 0600): webhook=%s command=%s\n' "$file" "$ALERT_WEBHOOK" "$ALERT_COMMAND"
+    return 0
+  fi
+  mkdir -p -- "${file%/*}"
+  # 0600: a webhook URL often carries a token.
+  (umask 077 && printf '# alert delivery of tierwall policy %s (install.sh --alert-webhook/--alert-command)\nwebhook=%s\ncommand=%s\n' \
+    "$POLICY" "$ALERT_WEBHOOK" "$ALERT_COMMAND" >"$file.tierwall-new")
+  mv -f -- "$file.tierwall-new" "$file"
+  log "alert delivery:${ALERT_WEBHOOK:+ webhook $ALERT_WEBHOOK}${ALERT_COMMAND:+ command $ALERT_COMMAND}"
+}
+
+# apply: the command must exist where the monitor will run it (not checked for an image under --root).
+check_alert_command() {
+  [[ -n $ALERT_COMMAND && -z $ROOT ]] || return 0
+  planned_check "$ALERT_COMMAND is an executable file" && return 0
+  [[ -f $ALERT_COMMAND && -x $ALERT_COMMAND ]] || die "--alert-command $ALERT_COMMAND is not an executable file"
+}
+
+# One delivery: the JSON in file $1 to every configured channel. A failure is logged, not retried:
+# the state already moved on, so a change is delivered at most once.
+deliver() {
+  if [[ -n $ALERT_WEBHOOK ]]; then
+    curl -q -sS -f --max-time 10 --proto =http,https -H 'Content-Type: application/json' \
+      --data-binary "@$1" -o /dev/null --url "$ALERT_WEBHOOK" || warn "alert not delivered to the webhook (curl exit $?)"
+  fi
+  if [[ -n $ALERT_COMMAND ]]; then
+    timeout 30 "$ALERT_COMMAND" <"$1" >&2 || warn "alert command $ALERT_COMMAND failed (exit $?)"
+  fi
+}
+
+# The envelope every alert shares; $1 the event name, $2 its own fields (JSON members, may be '').
+alert_json() {
+  local now
+  printf -v now '%(%s)T' -1
+  printf '{"policy":%s,"hash":%s,"host":%s,"time":%s,"event":%s%s}\n' "$(json_str "$POLICY")" "$(json_str "$POLICY_HASH")" \
+    "$(json_str "${HOSTNAME:-}")" "$now" "$(json_str "$1")" "${2:+,$2}"
+}
+
+# Queues one alert for delivery after the new state is recorded.
+ALERTS=()
+queue_alert() {
+  local f
+  f=$TMP_DIR/alert.${#ALERTS[@]}.json
+  alert_json "$@" >"$f"
+  ALERTS+=("$f")
+}
+
+# Compares this run (counters, DRIFT, apply record: filled by metrics) with the recorded state.
+notify() {
+  read_alert_config
+  [[ -n $ALERT_WEBHOOK || -n $ALERT_COMMAND ]] || return 0
+  if [[ -n $ALERT_WEBHOOK ]]; then require_commands curl; fi
+  if [[ -n $ALERT_COMMAND ]]; then require_commands timeout; fi
+  local file=$ROOT$ALERT_STATE_FILE k v i f tag cur prev sep='' items='' rules='' have_state=0
+  local prev_drift=0 prev_apply='' cur_drift=0 cur_apply rec ts ok
+  local -A prev_log=()
+  if [[ -r $file ]]; then
+    have_state=1
+    while IFS='=' read -r k v; do
+      case $k in
+        drift) [[ $v == [01] ]] && prev_drift=$v ;;
+        apply) [[ $v =~ ^[0-9]+:[01]$ ]] && prev_apply=$v ;;
+        log.*) [[ $v =~ ^[0-9]+$ ]] && prev_log[${k#log.}]=$v ;;
+      esac
+    done <"$file"
+  fi
+  ((${#DRIFT[@]} == 0)) || cur_drift=1
+  rec=$(apply_record)
+  ts=${rec% *}
+  ok=${rec#* }
+  cur_apply=''
+  [[ -n $ts && -n $ok ]] && cur_apply=$ts:$ok
+  if ((cur_drift != prev_drift)); then
+    for i in "${!DRIFT[@]}"; do items+="$sep$(json_str "${DRIFT_KIND[i]}: ${DRIFT[i]}")"; sep=','; done
+    queue_alert drift "\"state\":$( ((cur_drift)) && echo '"detected"' || echo '"cleared"'),\"items\":[$items]"
+  fi
+  if [[ -n $cur_apply && $cur_apply != "$prev_apply" ]]; then
+    if [[ $ok == 0 ]]; then
+      queue_alert apply-failed "\"apply_time\":$ts"
+    elif [[ ${prev_apply#*:} == 0 ]]; then
+      queue_alert apply-recovered "\"apply_time\":$ts"
+    fi
+  fi
+  # Logged denies: the LOG line's counter of each logged deny rule grew since the last run (a lower
+  # value means the chains were reloaded: all of it is new). No previous state: this run is the baseline.
+  sep=''
+  for i in "${!RULE_TAG[@]}"; do
+    [[ ${RULE_ACTION[i]} == deny && -n ${RULE_LOG_PREFIX[i]} ]] || continue
+    tag=${RULE_TAG[i]}
+    cur=${CNT_LOG_PKTS[$tag]-0}
+    ((have_state)) || continue
+    prev=${prev_log[$tag]-0}
+    ((cur >= prev)) && cur=$((cur - prev))
+    ((cur > 0)) || continue
+    rules+="$sep{\"rule\":$(json_str "$tag"),\"source\":$(json_str "${RULE_TEXT[i]}"),\"logged_packets\":$cur}"
+    sep=','
+  done
+  if [[ -n $rules ]]; then queue_alert denied "\"rules\":[$rules]"; fi
+  # The new state first, then the deliveries: a crash in between loses an alert rather than repeat it.
+  mkdir -p -- "${file%/*}"
+  {
+    printf 'drift=%s\napply=%s\n' "$cur_drift" "$cur_apply"
+    for i in "${!RULE_TAG[@]}"; do
+      [[ ${RULE_ACTION[i]} == deny && -n ${RULE_LOG_PREFIX[i]} ]] || continue
+      printf 'log.%s=%s\n' "${RULE_TAG[i]}" "${CNT_LOG_PKTS[${RULE_TAG[i]}]-0}"
+    done
+  } >"$file.tierwall-new"
+  mv -f -- "$file.tierwall-new" "$file"
+  for f in "${ALERTS[@]}"; do deliver "$f"; done
+  ((${#ALERTS[@]} == 0)) || log "${#ALERTS[@]} alert(s) delivered or attempted"
 }
 # ---- apply (and --dry-run, which prints the same steps for a host without this policy) ----
 check_docker() {
@@ -841,6 +1000,7 @@ apply() {
   check_docker
   check_networks
   check_br_netfilter
+  check_alert_command
   stage_files
   snapshot
   CHANGES_STARTED=1
@@ -853,8 +1013,24 @@ apply() {
   COMMITTED=1
   ((DRY_RUN)) || log "applied: ${#NET_NAME[@]} network(s), ${#OWN_CHAINS[@]} chain(s), DOCKER-USER -> $MAIN_CHAIN"
   commit_files
+  write_alert_config
   activate_units
   ((DRY_RUN)) || record_apply 1
+}
+
+# --alert-webhook / --alert-command: checked here, before anything runs; stored by write_alert_config.
+set_alert_option() {
+  ALERT_SET=1
+  case $1 in
+    --alert-webhook)
+      valid_webhook "$2" || usage_error "--alert-webhook needs an http:// or https:// URL without spaces or control characters"
+      ALERT_WEBHOOK=$2
+      ;;
+    --alert-command)
+      valid_command_path "$2" || usage_error "--alert-command needs an absolute path without control characters (it runs without arguments or a shell)"
+      ALERT_COMMAND=$2
+      ;;
+  esac
 }
 
 parse_args() {
@@ -876,6 +1052,14 @@ parse_args() {
         METRICS_OUT=${1#--metrics=}
         ;;
       --json) JSON=1 ;;
+      --notify) NOTIFY=1 ;;
+      --alert-webhook | --alert-command)
+        (($# >= 2)) || usage_error "$1 needs a value"
+        set_alert_option "$1" "$2"
+        shift
+        ;;
+      --alert-webhook=* | --alert-command=*) set_alert_option "${1%%=*}" "${1#*=}" ;;
+      --no-alerts) ALERT_SET=1 ALERT_OFF=1 ;;
       --no-persist) PERSIST=0 ;;
       --root)
         (($# >= 2)) || usage_error "--root needs a directory"
@@ -893,6 +1077,12 @@ parse_args() {
     *) MODE=${mode#--} ;;
   esac
   if ((JSON)) && [[ $MODE != status ]]; then usage_error "--json goes with --status"; fi
+  if ((NOTIFY)) && [[ $MODE != metrics || -z $METRICS_OUT ]]; then usage_error "--notify goes with --metrics FILE (the monitor unit)"; fi
+  if ((ALERT_SET)); then
+    [[ $MODE == apply || $MODE == dry-run ]] || usage_error "--alert-webhook, --alert-command and --no-alerts go with an apply"
+    ((PERSIST)) || usage_error "--alert-webhook, --alert-command and --no-alerts are stored in the installed config: not with --no-persist"
+    if ((ALERT_OFF)) && [[ -n $ALERT_WEBHOOK$ALERT_COMMAND ]]; then usage_error "--no-alerts and --alert-webhook/--alert-command exclude each other"; fi
+  fi
   if [[ -n $ROOT ]]; then
     [[ $ROOT == /* ]] || usage_error "--root needs an absolute path, not '$ROOT'"
     while [[ $ROOT == */ ]]; do ROOT=${ROOT%/}; done
@@ -917,8 +1107,8 @@ main() {
 
 usage() {
   cat <<'TIERWALL_USAGE'
-Usage: install.sh [--verify | --status [--json] | --metrics [FILE] | --cleanup | --dry-run | --help]
-                  [--no-persist] [--root DIR]
+Usage: install.sh [--verify | --status [--json] | --metrics [FILE [--notify]] | --cleanup | --dry-run | --help]
+                  [--no-persist] [--root DIR] [--alert-webhook URL] [--alert-command PATH] [--no-alerts]
 
 tierwall installer for network policy web-platform.
   (no mode)     apply (root): create the policy's Docker networks, load tierwall's chains in one
@@ -934,12 +1124,23 @@ tierwall installer for network policy web-platform.
                 (root) the counters, drift, networks, last apply and policy hash in Prometheus
                 text format, to stdout or atomically to FILE (the monitor unit writes
                 /var/lib/node_exporter/textfile_collector/tierwall_web-platform.prom).
+  --notify      (with --metrics FILE; the monitor unit) deliver one alert per change since the
+                last run, when alert delivery is configured (below).
   --cleanup     (root) remove what tierwall added: its jump, its chains, the networks it created
                 that have no containers, its files and units. Foreign rules are left as they are.
   --dry-run     print every command an apply runs on a host without this policy; change nothing
                 (no root needed).
   --no-persist  apply without installing files or touching systemd (the boot unit runs this).
   --root DIR    install or remove files under DIR (like DESTDIR); systemd is then left alone.
+  --alert-webhook URL
+                (apply) the monitor POSTs each alert as JSON to URL (http or https, by curl).
+  --alert-command PATH
+                (apply) the monitor runs the executable PATH (no arguments, no shell) with each
+                alert as JSON on stdin. Alerts: drift detected or cleared, logged denies fired,
+                apply failed or recovered; one per change. Stored in
+                /etc/tierwall/web-platform/alerts.conf; later applies keep it until changed or
+                --no-alerts. Nothing is sent unless configured.
+  --no-alerts   (apply) remove the stored alert delivery.
   --help        this text.
 Exit status: 0 done, 1 error or refusal, 2 usage error, 3 drift found by --verify.
 
@@ -1119,7 +1320,8 @@ TIERWALL_PAYLOAD_1
 payload_2() {
   cat <<'TIERWALL_PAYLOAD_2'
 # Generated by tierwall for policy web-platform; do not edit.
-# Writes the policy's Prometheus metrics (node-exporter textfile collector), then compares the live
+# Writes the policy's Prometheus metrics (node-exporter textfile collector) and delivers alerts if the
+# operator configured delivery at install time (--notify; nothing otherwise), then compares the live
 # chains and networks with the compiled policy; drift is logged and fails the unit. Metrics run first:
 # a failed ExecStart stops the ones after it, and drift is one of the metrics.
 [Unit]
@@ -1128,7 +1330,7 @@ After=docker.service tierwall-web-platform.service
 
 [Service]
 Type=oneshot
-ExecStart=/etc/tierwall/web-platform/install.sh --metrics /var/lib/node_exporter/textfile_collector/tierwall_web-platform.prom
+ExecStart=/etc/tierwall/web-platform/install.sh --metrics /var/lib/node_exporter/textfile_collector/tierwall_web-platform.prom --notify
 ExecStart=/etc/tierwall/web-platform/install.sh --verify
 SyslogIdentifier=tierwall-web-platform-monitor.service
 TIERWALL_PAYLOAD_2

@@ -8,7 +8,7 @@ import { OWNER_LABEL, type InstallerModel } from './model.js';
 import { heredoc, shellArray, shellQuote } from './shell.js';
 
 /** The parts of install.sh, registered as partials `installer/<name>` (one file each, for size). */
-const PARTIALS = ['common', 'networks', 'chains', 'verify', 'cleanup', 'persist', 'status', 'metrics', 'apply'] as const;
+const PARTIALS = ['common', 'networks', 'chains', 'verify', 'cleanup', 'persist', 'status', 'metrics', 'notify', 'apply'] as const;
 
 /**
  * What `docker ... --format` prints for a network: the fields install.sh compares, one per line
@@ -97,6 +97,8 @@ export function renderInstaller(model: InstallerModel): string {
     logFile: shellQuote(model.layout.logFile),
     applyStateFile: shellQuote(model.layout.applyStateFile),
     metricsFile: shellQuote(model.layout.metricsFile),
+    alertConfigFile: shellQuote(model.layout.alertConfigFile),
+    alertStateFile: shellQuote(model.layout.alertStateFile),
   };
   return render('installer/install.sh.hbs', {
     policy: model.policy,
@@ -107,5 +109,6 @@ export function renderInstaller(model: InstallerModel): string {
     xtablesWait: model.xtablesWait,
     lockWait: model.lockWait,
     metricsFile: model.layout.metricsFile,
+    alertConfigFile: model.layout.alertConfigFile,
   });
 }

@@ -20,6 +20,10 @@ export interface HostLayout {
   readonly metricsFile: string;
   /** apply records `timestamp=` and `success=` of its last run here, for --metrics. */
   readonly applyStateFile: string;
+  /** install.sh --alert-webhook / --alert-command store the alert delivery here (0600). */
+  readonly alertConfigFile: string;
+  /** The monitor's --notify records what it last saw here, to alert once per change. */
+  readonly alertStateFile: string;
 }
 
 export function hostLayout(policyName: string): HostLayout {
@@ -38,6 +42,8 @@ export function hostLayout(policyName: string): HostLayout {
     lockFile: `/run/lock/${base}.lock`,
     metricsFile: `/var/lib/node_exporter/textfile_collector/tierwall_${policyName}.prom`,
     applyStateFile: `/var/lib/tierwall/${policyName}/last-apply`,
+    alertConfigFile: `${stateDir}/alerts.conf`,
+    alertStateFile: `/var/lib/tierwall/${policyName}/alert-state`,
   };
 }
 

@@ -18,7 +18,7 @@ export interface SystemdModel {
   /** Absolute ExecStart command lines (systemd requires absolute paths). */
   readonly applyCommand: string;
   readonly verifyCommand: string;
-  /** Writes the policy's Prometheus metrics for node-exporter's textfile collector. */
+  /** Writes the policy's Prometheus metrics for node-exporter's textfile collector, then notifies. */
   readonly metricsCommand: string;
   readonly bootDelay: string;
   readonly interval: string;
@@ -34,7 +34,8 @@ export function buildSystemd(policy: Policy): SystemdModel {
     // --no-persist: the unit runs the installed copy; it must not rewrite itself or its units.
     applyCommand: `${script} --no-persist`,
     verifyCommand: `${script} --verify`,
-    metricsCommand: `${script} --metrics ${layout.metricsFile}`,
+    // --notify: alerts per change, when the operator configured delivery at install time.
+    metricsCommand: `${script} --metrics ${layout.metricsFile} --notify`,
     bootDelay: MONITOR_BOOT_DELAY,
     interval: MONITOR_INTERVAL,
   };

@@ -42,9 +42,9 @@ describe('the compiled monitoring tables', () => {
     expect(promLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
   });
 
-  it('the monitor unit writes the metrics, then verifies', () => {
+  it('the monitor unit writes the metrics and notifies, then verifies', () => {
     const s = buildSystemd(threeTier());
-    expect(s.metricsCommand).toBe('/etc/tierwall/three-tier/install.sh --metrics /var/lib/node_exporter/textfile_collector/tierwall_three-tier.prom');
+    expect(s.metricsCommand).toBe('/etc/tierwall/three-tier/install.sh --metrics /var/lib/node_exporter/textfile_collector/tierwall_three-tier.prom --notify');
   });
 });
 
