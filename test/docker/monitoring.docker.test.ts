@@ -1,8 +1,9 @@
-// docker tests: install.sh --metrics and --status against real counters. One lab (test/lab/lab.ts: its own
+// docker tests: install.sh --metrics and --status against real counters, and --notify's alerts (an
+// --alert-command given at apply) for a logged deny and for drift. One lab (test/lab/lab.ts: its own
 // namespaces and dockerd), three-tier applied, one allowed flow (frontend -> backend tcp/8080, L8) and one
 // denied logged flow (frontend -> database tcp/5432, L10); the metrics must equal `iptables-save -c`.
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, requireLabPrerequisites, startLab, type Lab } from '../lab/lab.js';
@@ -39,11 +40,19 @@ describe.skipIf(!eng)('install.sh --metrics/--status against a real dockerd and 
   let dir: string;
   let root: string;
   let script: string;
+  let sink: string;
+  let command: string;
+  /** What the --alert-command received so far, one JSON alert per line. */
+  const alerts = (): { event: string; state?: string; items?: string[]; rules?: { rule: string; logged_packets: number }[] }[] =>
+    existsSync(sink) ? readFileSync(sink, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 
   beforeAll(async () => {
     dir = tempDir('mon-docker');
     root = join(dir, 'root');
     script = writeInstaller(POLICY, dir);
+    sink = join(dir, 'alerts.jsonl');
+    command = join(dir, 'alert-cmd');
+    writeFileSync(command, `#!/bin/bash\ncat >>${sink}\n`, { mode: 0o755 });
     lab = await startLab(eng!);
     await lab.buildProbeImage();
   }, 180_000);
@@ -54,8 +63,16 @@ describe.skipIf(!eng)('install.sh --metrics/--status against a real dockerd and 
 
   it('apply records its time and success; the counters of an allowed and a denied logged flow are the metrics', async () => {
     const t0 = Math.floor(Date.now() / 1000);
-    const a = await installer(lab, script, ['--root', root]);
+    const a = await installer(lab, script, ['--root', root, '--alert-command', command]);
     expect(a.status, a.stderr).toBe(0);
+    const conf = join(root, 'etc/tierwall/three-tier/alerts.conf');
+    expect(readFileSync(conf, 'utf8')).toMatch(new RegExp(`^webhook=\n^command=${command}\n`, 'm'));
+    expect(statSync(conf).mode & 0o777).toBe(0o600);
+    const out = join(root, 'var/lib/node_exporter/textfile_collector/tierwall_three-tier.prom');
+    // The monitor's first run after the apply: the baseline, nothing to deliver.
+    const base = await installer(lab, script, ['--root', root, '--metrics', out, '--notify']);
+    expect(base.status, base.stderr).toBe(0);
+    expect(alerts()).toEqual([]);
     const state = readFileSync(join(root, 'var/lib/tierwall/three-tier/last-apply'), 'utf8');
     const ts = Number(/^timestamp=(\d+)$/m.exec(state)?.[1]);
     expect(ts).toBeGreaterThanOrEqual(t0);
@@ -67,8 +84,7 @@ describe.skipIf(!eng)('install.sh --metrics/--status against a real dockerd and 
     expect(await lab.probe('frontend-10', be.ip, 'tcp', 8080)).toBe('open');
     expect(await lab.probe('frontend-10', db.ip, 'tcp', 5432)).toBe('closed');
 
-    const out = join(root, 'var/lib/node_exporter/textfile_collector/tierwall_three-tier.prom');
-    const m = await installer(lab, script, ['--root', root, '--metrics', out]);
+    const m = await installer(lab, script, ['--root', root, '--metrics', out, '--notify']);
     expect(m.status, m.stderr).toBe(0);
     const st = await installer(lab, script, ['--root', root, '--status', '--json']);
     expect(st.status, st.stderr).toBe(0);
@@ -87,6 +103,11 @@ describe.skipIf(!eng)('install.sh --metrics/--status against a real dockerd and 
       expect(sample('tierwall_rule_bytes_total', rule), rule).toBe(String(e.bytes));
     }
     expect(sample('tierwall_rule_logged_packets_total', 'L10')).toBe(String(live.get('L10')!.logPkts));
+    // The denied flow was logged since the baseline: exactly one alert, with the kernel's LOG count.
+    expect(alerts().map((x) => [x.event, x.rules?.map((r) => [r.rule, String(r.logged_packets)])])).toEqual([['denied', [['L10', String(live.get('L10')!.logPkts)]]]]);
+    const again = await installer(lab, script, ['--root', root, '--metrics', out, '--notify']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(alerts()).toHaveLength(1);
     expect(fams.get('tierwall_drift')!.metrics[0]!.value).toBe('0');
     expect(fams.get('tierwall_network_present')!.metrics.map((x) => x.value)).toEqual(['1', '1', '1']);
     expect(fams.get('tierwall_last_apply_timestamp_seconds')!.metrics[0]!.value).toBe(String(ts));
@@ -109,5 +130,11 @@ describe.skipIf(!eng)('install.sh --metrics/--status against a real dockerd and 
     const fams = new Map(parseProm(m.stdout).map((f) => [f.name, f]));
     expect(fams.get('tierwall_drift')!.metrics[0]!.value).toBe('1');
     expect(fams.get('tierwall_drift_items')!.metrics.map((x) => [x.labels?.kind, x.value])).toEqual([['chain', '0'], ['jump', '1'], ['network', '0']]);
+    // The monitor delivers the drift once.
+    const out = join(root, 'var/lib/node_exporter/textfile_collector/tierwall_three-tier.prom');
+    for (let i = 0; i < 2; i++) expect((await installer(lab, script, ['--root', root, '--metrics', out, '--notify'])).status).toBe(0);
+    const drift = alerts().filter((x) => x.event === 'drift');
+    expect(drift.map((x) => [x.state, x.items?.length])).toEqual([['detected', 1]]);
+    expect(drift[0]!.items![0]).toMatch(/^jump: /);
   }, 120_000);
 });
