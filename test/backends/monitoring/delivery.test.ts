@@ -242,3 +242,41 @@ exit 0
     expect(body).toMatchObject({ policy: 'three-tier', event: 'drift', state: 'detected' });
   }, 120_000);
 });
+
+describe.skipIf(!haveTools('install.sh alert options', ['bash'], false))('install.sh alert options: checked before anything runs', () => {
+  let dir: string;
+  let script: string;
+  beforeAll(() => {
+    dir = tempDir('alert-opts');
+    script = writeInstaller(threeTier(), dir);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const run = (args: string[]): Proc => sh('bash', [script, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } });
+
+  it.each([
+    [['--alert-webhook', 'ftp://host/x'], 'needs an http:// or https:// URL'],
+    [['--alert-webhook', 'https://host/a b'], 'needs an http:// or https:// URL'],
+    [['--alert-webhook', 'https://host/a\nb'], 'needs an http:// or https:// URL'],
+    [['--alert-webhook', '-Khttps://x'], 'needs an http:// or https:// URL'],
+    [['--alert-webhook'], '--alert-webhook needs a value'],
+    [['--alert-command', 'mail -s x'], 'needs an absolute path'],
+    [['--alert-command', '/usr/bin/x\n/bin/y'], 'needs an absolute path'],
+    [['--verify', '--alert-command', '/bin/true'], 'go with an apply'],
+    [['--no-persist', '--alert-webhook', 'http://x'], 'not with --no-persist'],
+    [['--no-alerts', '--alert-webhook', 'http://x'], 'exclude each other'],
+    [['--metrics', '--notify'], '--notify goes with --metrics FILE'],
+    [['--status', '--notify'], '--notify goes with --metrics FILE'],
+  ])('%j is a usage error (exit 2)', (args, message) => {
+    const r = run(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('--dry-run shows where the delivery would be stored, the URL as one word', () => {
+    const r = run(['--dry-run', '--alert-webhook', 'https://hooks.example.com/x?t=$(id)&a=`b`', '--alert-command', '/bin/true']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('+ write /etc/tierwall/three-tier/alerts.conf (mode 0600): webhook=https://hooks.example.com/x?t=$(id)&a=`b` command=/bin/true\n');
+    expect(run(['--dry-run', '--no-alerts']).stdout).toContain('+ rm -f -- /etc/tierwall/three-tier/alerts.conf\n');
+  });
+});
