@@ -67,7 +67,10 @@ describe('GitHub Actions recipe: diff gate', () => {
     expect(statuses(run)).toEqual({ diff: 2 });
     expect(run.steps[0]!.stdout).toContain(`::error title=tierwall::this pull request newly allows traffic; add the '${LABEL}' label`);
     const body = read(s, 'tierwall-diff.md');
-    expect(body).toContain('| ⚠️ newly allowed | frontend → backend | `tcp/8081` | deny (default) | allow (`policies/prod.policy:8`) |');
+    const row = '| ⚠️ newly allowed | frontend → backend | `tcp/8081` | deny (default) | allow (`policies/prod.policy:8`) |';
+    expect(body).toContain(row);
+    // docs/ci.md shows this row as its example.
+    expect(readFileSync(join(ROOT, 'docs/ci.md'), 'utf8')).toContain(`\n${row}\n`);
     expect(body).toContain(`**This change widens access.** It passes only with the \`${LABEL}\` label.`);
     expect(run.summary).toBe(body);
   });
@@ -154,7 +157,8 @@ describe('GitHub Actions recipe: check and fmt', () => {
     // The upload step runs after the failure and takes that file.
     const upload = WORKFLOW.jobs.check!.steps.find((x) => x.uses?.startsWith('github/codeql-action/upload-sarif@'));
     if (!upload) throw new Error('the check job has no upload-sarif step');
-    expect(upload.if).toBe("${{ !cancelled() && hashFiles('tierwall.sarif') != '' }}");
+    expect(upload.if).toBe("${{ !cancelled() && hashFiles('tierwall.sarif') != '' && (github.event_name == 'push' || " +
+      "(github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]')) }}");
     expect(upload.with).toEqual({ sarif_file: 'tierwall.sarif', category: 'tierwall' });
   });
 });
