@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { BASE, edit } from '../diff/fixtures.js';
 import { ROOT } from '../support/cli.js';
-import { pullRequest, pullRequestEvent, type Scratch, type Tree } from './scratch.js';
+import { pullRequest, pullRequestEvent, type PullRequestOptions, type Scratch, type Tree } from './scratch.js';
 import { runJob, stepOf, WORKFLOW, type JobRun } from './workflow.js';
 
 // The SARIF 2.1.0 schema the SARIF renderer's tests use (draft-04 `id`, a pattern ajv's u flag rejects).
@@ -34,8 +34,8 @@ afterEach(() => {
   scratch = undefined;
 });
 
-function pr(head: Tree): Scratch {
-  scratch = pullRequest(BASE_TREE, head);
+function pr(head: Tree, opts: PullRequestOptions = {}): Scratch {
+  scratch = pullRequest(BASE_TREE, head, opts);
   return scratch;
 }
 
@@ -84,6 +84,18 @@ describe('GitHub Actions recipe: diff gate', () => {
     expect(body).toContain(`Widening approved by the \`${LABEL}\` label.`);
   });
 
+  it.each(['head', 'merge'] as const)("compares with where the PR left main, not with main's later commits (%s checkout)", (checkout) => {
+    // main meanwhile widened web.policy; the pull request only tightens prod.policy.
+    const webWider = WEB_TEXT.replace(/tcp\/(\d+);/, 'tcp/$1-65535;');
+    expect(webWider).not.toBe(WEB_TEXT);
+    const s = pr({ [PROD]: TIGHTER }, { advance: { [WEB]: webWider }, checkout });
+    const run = job('diff', s);
+    expect(statuses(run), run.steps.map((x) => x.stderr).join('')).toEqual({ diff: 0 });
+    const body = read(s, 'tierwall-diff.md');
+    expect(body).toContain('| newly denied | backend → database | `tcp/5432` |');
+    expect(body).not.toContain(WEB);
+  });
+
   it('a new policy file is compared with an empty one, so everything it allows is new', () => {
     const s = pr({ 'policies/new.policy': BASE });
     const run = job('diff', s);
@@ -92,6 +104,15 @@ describe('GitHub Actions recipe: diff gate', () => {
     expect(body).toContain('### tierwall diff `/dev/null` → `policies/new.policy`');
     // Its tiers are new, so the diff reports them (and what they reach) rather than flow classes.
     expect(body).toContain('| ⚠️ added | `frontend` | `172.20.1.0/24` gateway `172.20.1.1` bridge `web-bridge`; allowed to reach: backend;');
+  });
+
+  it('a deleted policy file is compared with an empty one: it only removes access, so it passes', () => {
+    const s = pr({ [WEB]: null });
+    const run = job('diff', s);
+    expect(statuses(run), run.steps.map((x) => x.stderr).join('')).toEqual({ diff: 0 });
+    const body = read(s, 'tierwall-diff.md');
+    expect(body).toMatch(/^### tierwall diff `[0-9a-f]{7,}:policies\/web\.policy` → `\/dev\/null`/);
+    expect(body).not.toContain('⚠️');
   });
 
   it('a pull request that touches no policy passes without a comment', () => {
