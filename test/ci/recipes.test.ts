@@ -97,11 +97,12 @@ describe('GitHub Actions recipe: diff gate', () => {
   });
 
   it('a new policy file is compared with an empty one, so everything it allows is new', () => {
-    const s = pr({ 'policies/new.policy': BASE });
+    // A space in the name, too: every path is quoted in the scripts.
+    const s = pr({ 'policies/new site.policy': BASE });
     const run = job('diff', s);
     expect(statuses(run)).toEqual({ diff: 2 });
     const body = read(s, 'tierwall-diff.md');
-    expect(body).toContain('### tierwall diff `/dev/null` → `policies/new.policy`');
+    expect(body).toContain('### tierwall diff `/dev/null` → `policies/new site.policy`');
     // Its tiers are new, so the diff reports them (and what they reach) rather than flow classes.
     expect(body).toContain('| ⚠️ added | `frontend` | `172.20.1.0/24` gateway `172.20.1.1` bridge `web-bridge`; allowed to reach: backend;');
   });
@@ -143,13 +144,16 @@ describe('GitHub Actions recipe: diff gate', () => {
 
 describe('GitHub Actions recipe: check and fmt', () => {
   it('a clean pull request passes check and fmt; the SARIF is valid and has the warnings', () => {
-    const s = pr({ [PROD]: WIDER });
+    const s = pr({ [PROD]: WIDER, 'policies/new site.policy': BASE });
     expect(statuses(job('check', s))).toEqual({ check: 0 });
     expect(statuses(job('fmt', s))).toEqual({ fmt: 0 });
     const log = JSON.parse(read(s, 'tierwall.sarif'));
     expect(validateSarif(log), JSON.stringify(validateSarif.errors)).toBe(true);
     expect(log.runs[0].results.length).toBeGreaterThan(0);
     expect(log.runs[0].results.every((r: { level: string }) => r.level !== 'error')).toBe(true);
+    // Both files with warnings were checked (git ls-files), under their repository paths as URIs.
+    const uris = new Set(log.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri));
+    expect([...uris].sort()).toEqual(['policies/new%20site.policy', PROD]);
   });
 
   it('a mis-formatted policy fails the fmt step, naming the file', () => {

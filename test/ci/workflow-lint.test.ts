@@ -12,10 +12,12 @@ const HOOK_TEXT = readFileSync(join(ROOT, HOOK_FILE), 'utf8');
 const DOC = readFileSync(join(ROOT, 'docs/ci.md'), 'utf8');
 
 // The keys GitHub's workflow syntax defines at each level that this recipe may use; a typo
-// (continue_on_error, run-on) would otherwise be ignored or rejected only on GitHub.
-const WORKFLOW_KEYS = ['name', 'on', 'permissions', 'env', 'jobs', 'concurrency', 'defaults', 'run-name'];
-const JOB_KEYS = ['name', 'if', 'runs-on', 'permissions', 'env', 'steps', 'needs', 'timeout-minutes', 'concurrency', 'defaults', 'continue-on-error'];
-const STEP_KEYS = ['id', 'name', 'if', 'uses', 'run', 'with', 'env', 'shell', 'continue-on-error', 'timeout-minutes', 'working-directory'];
+// (continue_on_error, run-on) would otherwise be ignored or rejected only on GitHub. `defaults`,
+// `shell` and `working-directory` are left out on purpose: test/ci/workflow.ts runs every step with
+// the default shell in the workspace, and would silently run a step differently from GitHub.
+const WORKFLOW_KEYS = ['name', 'on', 'permissions', 'env', 'jobs', 'concurrency', 'run-name'];
+const JOB_KEYS = ['name', 'if', 'runs-on', 'permissions', 'env', 'steps', 'needs', 'timeout-minutes', 'concurrency', 'continue-on-error'];
+const STEP_KEYS = ['id', 'name', 'if', 'uses', 'run', 'with', 'env', 'continue-on-error', 'timeout-minutes'];
 const PERMISSION_SCOPES = ['actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'packages', 'pages', 'pull-requests', 'security-events', 'statuses'];
 // owner/repo[/path]@vN[.N[.N]] or a full commit SHA: never a branch.
 const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/;
