@@ -90,6 +90,17 @@ describe(`${HOOK_FILE} as a git pre-commit hook`, () => {
     expect(r.stderr).toContain('error[unknown-tier]');
   });
 
+  it('passes odd names safely (a space, a leading -)', () => {
+    write('-odd name.policy', MISFORMATTED);
+    gitIn(repo.dir, ['add', '-A']);
+    const r = commit('odd');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('-odd name.policy\ntierwall: the files above are not formatted');
+    write('-odd name.policy', BASE);
+    gitIn(repo.dir, ['add', '-A']);
+    expect(commit('odd').status).toBe(0);
+  });
+
   it('ignores commits without policies and deleted policies', () => {
     write('README.md', 'hello\n');
     write(PROD, BASE);

@@ -22,6 +22,8 @@ const validateSarif = ajv.compile({ ...sarifSchema, $id: id });
 const LABEL = 'firewall-widening-approved';
 const PROD = 'policies/prod.policy';
 const WEB = 'policies/web.policy';
+/** A name that breaks unquoted expansions and option parsing. */
+const ODD = '-new site.policy';
 const WEB_TEXT = readFileSync(join(ROOT, 'policies/web-platform.policy'), 'utf8');
 const BASE_TREE: Tree = { [PROD]: BASE, [WEB]: WEB_TEXT, 'README.md': '# infra\n' };
 
@@ -97,12 +99,12 @@ describe('GitHub Actions recipe: diff gate', () => {
   });
 
   it('a new policy file is compared with an empty one, so everything it allows is new', () => {
-    // A space in the name, too: every path is quoted in the scripts.
-    const s = pr({ 'policies/new site.policy': BASE });
+    // A space in the name and a leading '-': every path is quoted and after `--` in the scripts.
+    const s = pr({ [ODD]: BASE });
     const run = job('diff', s);
     expect(statuses(run)).toEqual({ diff: 2 });
     const body = read(s, 'tierwall-diff.md');
-    expect(body).toContain('### tierwall diff `/dev/null` → `policies/new site.policy`');
+    expect(body).toContain(`### tierwall diff \`/dev/null\` → \`${ODD}\``);
     // Its tiers are new, so the diff reports them (and what they reach) rather than flow classes.
     expect(body).toContain('| ⚠️ added | `frontend` | `172.20.1.0/24` gateway `172.20.1.1` bridge `web-bridge`; allowed to reach: backend;');
   });
@@ -144,7 +146,7 @@ describe('GitHub Actions recipe: diff gate', () => {
 
 describe('GitHub Actions recipe: check and fmt', () => {
   it('a clean pull request passes check and fmt; the SARIF is valid and has the warnings', () => {
-    const s = pr({ [PROD]: WIDER, 'policies/new site.policy': BASE });
+    const s = pr({ [PROD]: WIDER, [ODD]: BASE });
     expect(statuses(job('check', s))).toEqual({ check: 0 });
     expect(statuses(job('fmt', s))).toEqual({ fmt: 0 });
     const log = JSON.parse(read(s, 'tierwall.sarif'));
@@ -153,7 +155,7 @@ describe('GitHub Actions recipe: check and fmt', () => {
     expect(log.runs[0].results.every((r: { level: string }) => r.level !== 'error')).toBe(true);
     // Both files with warnings were checked (git ls-files), under their repository paths as URIs.
     const uris = new Set(log.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri));
-    expect([...uris].sort()).toEqual(['policies/new%20site.policy', PROD]);
+    expect([...uris].sort()).toEqual(['-new%20site.policy', PROD]);
   });
 
   it('a mis-formatted policy fails the fmt step, naming the file', () => {
