@@ -1,6 +1,6 @@
 // The recipe files themselves: the workflow's structure (what GitHub would reject or silently ignore),
 // every action pinned, no expression inside a shell script, shellcheck-clean steps and hook, and
-// docs/ci.md quoting both files verbatim so the documented recipe is the tested one.
+// docs/ci.md quoting the recipe files verbatim so the documented recipe is the tested one.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,8 @@ import { ROOT } from '../support/cli.js';
 import { HOOK_FILE, NETWORK_STEPS, WORKFLOW, WORKFLOW_FILE, WORKFLOW_TEXT, type Job, type Step } from './workflow.js';
 
 const HOOK_TEXT = readFileSync(join(ROOT, HOOK_FILE), 'utf8');
+const PRE_COMMIT_CONFIG_FILE = 'docs/ci/pre-commit-config.yaml';
+const PRE_COMMIT_CONFIG_TEXT = readFileSync(join(ROOT, PRE_COMMIT_CONFIG_FILE), 'utf8');
 const DOC = readFileSync(join(ROOT, 'docs/ci.md'), 'utf8');
 
 // The keys GitHub's workflow syntax defines at each level that this recipe may use; a typo
@@ -147,12 +149,13 @@ describe('docs/ci.md', () => {
     return [...DOC.matchAll(re)].map((m) => m[1]!);
   }
 
-  it('quotes the workflow and the hook verbatim, so the documented recipe is the tested one', () => {
+  it('quotes the workflow and the hooks verbatim, so the documented recipe is the tested one', () => {
     expect(fenced('yaml')).toContain(WORKFLOW_TEXT);
+    expect(fenced('yaml')).toContain(PRE_COMMIT_CONFIG_TEXT);
     expect(fenced('bash')).toContain(HOOK_TEXT);
   });
 
   it('names the label and the variables the recipe reads', () => {
-    for (const word of ['firewall-widening-approved', 'TIERWALL', 'TIERWALL_APPROVAL_LABEL', WORKFLOW_FILE, HOOK_FILE]) expect(DOC).toContain(word);
+    for (const word of ['firewall-widening-approved', 'TIERWALL', 'TIERWALL_APPROVAL_LABEL', WORKFLOW_FILE, HOOK_FILE, PRE_COMMIT_CONFIG_FILE]) expect(DOC).toContain(word);
   });
 });
