@@ -106,6 +106,8 @@ export function runJob(jobId: string, ctx: RunContext): JobRun {
   const steps: StepResult[] = [];
   job.steps.forEach((step, i) => {
     if (step.run === undefined || NETWORK_STEPS.has(step.id ?? '')) return;
+    // This runner does not evaluate expressions; a conditional run step needs a test that does.
+    if (step.if !== undefined) throw new Error(`${jobId}.${step.id}: runJob cannot evaluate 'if: ${step.if}'`);
     if (steps.some((s) => s.status !== 0)) return;
     const script = join(runner, `step-${i}.sh`);
     writeFileSync(script, step.run);
