@@ -1,6 +1,6 @@
-// The CI recipes (docs/ci/tierwall.yml, docs/ci/pre-commit) run as docs/ci.md shows them: each
-// scenario is a scratch repository with a base commit and a pull request on top, and the workflow's
-// own `run:` steps are executed with the environment a GitHub runner provides.
+// The GitHub Actions recipe (docs/ci/tierwall.yml) run as docs/ci.md shows it: each scenario is a
+// scratch repository with a base commit and a pull request on top, and the workflow's own `run:`
+// steps are executed with the environment a GitHub runner provides. The hooks: pre-commit*.test.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -96,6 +96,13 @@ describe('GitHub Actions recipe: diff gate', () => {
     const body = read(s, 'tierwall-diff.md');
     expect(body).toContain('| newly denied | backend → database | `tcp/5432` |');
     expect(body).not.toContain(WEB);
+  });
+
+  it('an event payload without readable labels is an error (exit 1), never a silent approval or refusal', () => {
+    const s = pr({ [PROD]: WIDER });
+    const run = runJob('diff', { workspace: s.workspace, eventName: 'pull_request', event: 'not a payload', baseRef: 'main' });
+    expect(statuses(run)).toEqual({ diff: 1 });
+    expect(run.steps[0]!.stdout).toContain('::error title=tierwall::could not read the labels from ');
   });
 
   it('a new policy file is compared with an empty one, so everything it allows is new', () => {
