@@ -11,7 +11,7 @@ set -euo pipefail
 CACHE="${TIERWALL_LAB_CACHE:-/var/cache/tierwall-lab}"
 SID="$CACHE/sid"
 ROOT="$SID/root"
-PACKAGES=(iproute2 iptables docker.io busybox-static socat shellcheck conntrack systemd kmod graphviz rsyslog logrotate curl)
+PACKAGES=(iproute2 iptables docker.io busybox-static socat shellcheck conntrack systemd kmod graphviz rsyslog logrotate curl jq pre-commit)
 SID_PACKAGES=(docker.io docker-compose)
 # promtool (check config/rules, test rules) ships in the prometheus package with the server and its unit.
 PROMTOOL="$CACHE/prometheus/root/usr/bin/promtool"

@@ -17,6 +17,8 @@ run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], 'type-check (tsc)');
 run('node', ['scripts/build.mjs'], 'build (esbuild bundle)');
 if (isRoot) {
   run('bash', ['scripts/setup-system.sh'], 'system packages for kernel and Docker tests');
+  // The tests read this: once the setup succeeded, a missing tool is a failure, not a skip.
+  process.env.TIERWALL_SYSTEM_READY = '1';
 } else if (process.env.CI) {
   process.stderr.write('npm test: CI must run as root (kernel and Docker tests need network namespaces)\n');
   process.exit(1);

@@ -1,6 +1,7 @@
 // docs/ci/pre-commit-config.yaml under the pre-commit framework (Debian package pre-commit): installed
 // with `pre-commit install` into a scratch repository and driven by `git commit`, offline
-// (repo: local, language: system). Skipped, saying so, where pre-commit is not installed.
+// (repo: local, language: system). scripts/setup-system.sh installs pre-commit, so under `npm test`
+// it is required; a bare `vitest` run elsewhere skips, saying so.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,12 +10,15 @@ import { parse } from 'yaml';
 import { BASE, edit } from '../diff/fixtures.js';
 import { gitIn, tempRepo, type TempRepo } from '../diff/git-repo.js';
 import { BIN, ROOT } from '../support/cli.js';
+import { mustHaveSystem } from '../support/system.js';
 
 const CONFIG_FILE = 'docs/ci/pre-commit-config.yaml';
 const PROD = 'policies/prod.policy';
 const MISFORMATTED = edit(['allow frontend -> backend tcp/8080;', 'allow   frontend->backend   tcp/8080 ;']);
 const BROKEN = edit(['allow frontend -> backend', 'allow frontend -> backnd']);
 const hasPreCommit = spawnSync('pre-commit', ['--version']).status === 0;
+// CI (and npm test, which runs setup-system.sh first) must not silently skip a recipe.
+if (!hasPreCommit && mustHaveSystem()) throw new Error('pre-commit is missing: scripts/setup-system.sh should have installed it');
 if (!hasPreCommit) process.stderr.write(`test/ci: pre-commit is not installed; ${CONFIG_FILE} is not tested\n`);
 
 let repo: TempRepo;

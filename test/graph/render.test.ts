@@ -7,6 +7,7 @@ import { mermaidIds, toMermaid } from '../../src/graph/mermaid.js';
 import { toDot } from '../../src/graph/dot.js';
 import type { Policy } from '../../src/ir/types.js';
 import { mixed, policy, threeTier, tier } from './fixtures.js';
+import { mustHaveSystem } from '../support/system.js';
 
 /** Tier names no lowering would accept; the renderers must not rely on lowering. */
 const NASTY = ['end', 'a"b', 'x-->y', '<b>html</b>', 'new\nline', 'back\\slash\\', '#35;', 'a_b', 'a-b', 'o', 'a]b|c', '雪 🐳'];
@@ -102,6 +103,8 @@ describe('toDot', () => {
   });
 
   const hasDot = spawnSync('dot', ['-V']).status === 0;
+  // graphviz comes with scripts/setup-system.sh: under npm test its absence is a failure.
+  if (!hasDot && mustHaveSystem()) throw new Error('graphviz (dot) is missing: scripts/setup-system.sh should have installed it');
   if (!hasDot) console.warn('graph tests: graphviz `dot` not installed; DOT is checked as text only');
 
   test.skipIf(!hasDot).each([threeTier, mixed, nasty])('$name: dot -Tsvg accepts it; -Tjson gives back the model', (p) => {

@@ -11,11 +11,12 @@ import { decideAllClasses } from '../../src/eval/flow-classes.js';
 import { EXAMPLES, FIXTURES, examplePolicy, fixturePolicy, type FixtureName } from '../backends/iptables/fixtures.js';
 import { RUN_PREFIX, leftoverNamespaces, missingPrerequisites, removeNamespaces } from './exec.js';
 import { buildLab, type Lab } from './topology.js';
+import { mustHaveSystem } from '../support/system.js';
 import { counters, install, listChain, saveAll, zeroCounters } from './install.js';
 import { planForeignProbes, planTierProbes, probe, runProbes } from './probes.js';
 
 const missing = missingPrerequisites();
-const CI = process.env.CI === 'true';
+const CI = mustHaveSystem();
 const report: string[] = [];
 let labs = 0;
 const t0 = performance.now();

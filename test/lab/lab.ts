@@ -11,6 +11,7 @@
 
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mustHaveSystem } from '../support/system.js';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync, copyFileSync, symlinkSync, readlinkSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -139,14 +140,15 @@ export function labProblems(): string[] {
 }
 
 /**
- * True when lab tests can run. Otherwise: under CI=true it THROWS (a missing prerequisite fails CI),
+ * True when lab tests can run. Otherwise: under CI=true, or after `npm test` ran scripts/setup-system.sh
+ * (TIERWALL_SYSTEM_READY=1), it THROWS (a missing prerequisite fails the run),
  * elsewhere it warns and returns false so the caller can skip.
  */
 export function requireLabPrerequisites(): boolean {
   const problems = labProblems();
   if (problems.length === 0) return true;
   const msg = `lab prerequisites missing: ${problems.join('; ')}`;
-  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(msg);
+  if (mustHaveSystem()) throw new Error(msg);
   console.warn(`${msg} — skipping lab tests (run scripts/setup-system.sh as root)`);
   return false;
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Policy } from '../../../src/ir/types.js';
 import { backend as installer } from '../../../src/backends/installer/backend.js';
+import { mustHaveSystem } from '../../support/system.js';
 
 export interface Proc {
   readonly status: number | null;
@@ -29,7 +30,7 @@ export function which(cmd: string): string | undefined {
   return found.get(cmd);
 }
 
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
+const inCi = mustHaveSystem();
 
 /** True when every tool is on PATH (and, with root, we are root). Under CI a missing one throws. */
 export function haveTools(what: string, tools: readonly string[], needRoot = false): boolean {
