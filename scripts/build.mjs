@@ -3,6 +3,21 @@
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
+// commander requires node:child_process at load time (only to run `git-style` executable
+// subcommands, which tierwall has none of); loading that builtin costs ~20-40 ms at every start.
+// commander gets a proxy that loads it on first use instead.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });",
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: { tierwall: 'src/cli/entry.ts' },
@@ -17,4 +32,5 @@ await build({
   banner: { js: "import { createRequire as __twCreateRequire } from 'node:module'; const require = __twCreateRequire(import.meta.url);" },
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [lazyChildProcess],
 });
