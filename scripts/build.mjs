@@ -2,6 +2,7 @@
 // importing chevrotain from thousands of small files costs ~200 ms at every start; a bundle does not.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { precompiledLoader } from './precompile-templates.mjs';
 
 // commander requires node:child_process at load time (only to run `git-style` executable
 // subcommands, which tierwall has none of); loading that builtin costs ~20-40 ms at every start.
@@ -15,6 +16,17 @@ const lazyChildProcess = {
       contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });",
       loader: 'js',
     }));
+  },
+};
+
+// The templates, precompiled: the bundle gets them instead of the loader that compiles at run time.
+const precompiledTemplates = {
+  name: 'precompiled-templates',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]backends[\\/]shared[\\/]template-loader\.ts$/ }, async () => {
+      const { contents, files } = await precompiledLoader(process.cwd());
+      return { contents, loader: 'js', resolveDir: process.cwd(), watchFiles: files };
+    });
   },
 };
 
@@ -32,5 +44,5 @@ await build({
   banner: { js: "import { createRequire as __twCreateRequire } from 'node:module'; const require = __twCreateRequire(import.meta.url);" },
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, precompiledTemplates],
 });
