@@ -1,9 +1,6 @@
 // backends/installer: renders install.sh from an InstallerModel. Every value is quoted here (bash
 // words, heredoc delimiters); templates/installer/*.sh.hbs only place them. Input: model. Output: text.
-import Handlebars from 'handlebars';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { render, templatesDir } from '../shared/render.js';
+import { registerPartialFile, render } from '../shared/render.js';
 import { OWNER_LABEL, type InstallerModel } from './model.js';
 import { heredoc, shellArray, shellQuote } from './shell.js';
 
@@ -31,7 +28,7 @@ let registered = false;
 function registerPartials(): void {
   if (registered) return;
   for (const name of PARTIALS) {
-    Handlebars.registerPartial(`installer/${name}`, readFileSync(join(templatesDir(), 'installer', `${name}.sh.hbs`), 'utf8'));
+    registerPartialFile(`installer/${name}`, `installer/${name}.sh.hbs`);
   }
   registered = true;
 }

@@ -1,34 +1,25 @@
-// backends: loads and compiles handlebars templates from templates/<backend>/ once per process.
-// noEscape + strict: templates place values verbatim and a missing value is a bug, not "".
-import Handlebars from 'handlebars';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+// backends: renders templates/<backend>/*.hbs with a model; each template is loaded once per process
+// (template-loader.ts: compiled from templates/, or precompiled in the CLI bundle).
+import type Handlebars from 'handlebars';
+import { loadTemplate, registerPartial } from './template-loader.js';
 
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
-/** templates/ at the package root, found relative to this module (src/ or dist/ layouts). */
-export function templatesDir(): string {
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  for (const up of ['..', '../..', '../../..']) {
-    const candidate = join(here, up, 'templates');
-    try {
-      readFileSync(join(candidate, 'README.md'));
-      return candidate;
-    } catch {
-      /* try the next layout */
-    }
+function template(name: string): Handlebars.TemplateDelegate {
+  let tpl = cache.get(name);
+  if (!tpl) {
+    tpl = loadTemplate(name);
+    cache.set(name, tpl);
   }
-  throw new Error(`templates/ not found from ${here}`);
+  return tpl;
 }
 
 /** Renders templates/<name> (e.g. 'installer/install.sh.hbs') with the given model. */
 export function render(name: string, model: object): string {
-  let tpl = cache.get(name);
-  if (!tpl) {
-    const text = readFileSync(join(templatesDir(), name), 'utf8');
-    tpl = Handlebars.compile(text, { noEscape: true, strict: true });
-    cache.set(name, tpl);
-  }
-  return tpl(model);
+  return template(name)(model);
+}
+
+/** Registers templates/<file> as the partial `{{> name}}`. */
+export function registerPartialFile(name: string, file: string): void {
+  registerPartial(name, template(file));
 }

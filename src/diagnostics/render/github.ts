@@ -9,11 +9,13 @@ const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', 
 
 /** The command's message part: % CR LF percent-encoded. */
 export function escapeData(s: string): string {
+  if (!/[%\r\n]/.test(s)) return s; // the common case, without three passes over the text
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** A property value: like escapeData, plus ':' and ',' which delimit properties. */
 export function escapeProperty(s: string): string {
+  if (!/[%\r\n:,]/.test(s)) return s;
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 

@@ -37,12 +37,28 @@ export function renderText(
   options: TextOptions = {},
 ): string {
   const paint = painter(options.color === true);
-  const out: string[] = [];
-  for (const d of sortDiagnostics(diagnostics)) out.push(...renderOne(d, sources, paint), '');
+  // Lines are joined into flat chunks as we go: a million small rope strings kept alive until one
+  // final join made the young-generation GC copy them again and again (most of the time at 36k
+  // diagnostics). Each chunk ends with '\n', so the chunks concatenate to the lines joined by '\n'.
+  const chunks: string[] = [];
+  let out: string[] = [];
+  const flush = () => {
+    if (out.length > 0) chunks.push(`${out.join('\n')}\n`);
+    out = [];
+  };
+  for (const d of sortDiagnostics(diagnostics)) {
+    for (const line of renderOne(d, sources, paint)) out.push(line);
+    out.push('');
+    if (out.length >= CHUNK_LINES) flush();
+  }
   const summary = summarize(countSeverities(diagnostics));
   if (summary) out.push(paint(summary.severity, summary.severity) + paint('bold', `: ${summary.text}`));
-  return out.length === 0 ? '' : `${out.join('\n')}\n`;
+  flush();
+  return chunks.join('');
 }
+
+/** Lines per flushed chunk: large enough that chunks live outside the young generation. */
+const CHUNK_LINES = 8192;
 
 function renderOne(d: Diagnostic, sources: ReadonlyMap<string, SourceFile>, paint: Paint): string[] {
   const primary = d.span && locate(d.span, sources);
