@@ -2,7 +2,7 @@
 // as written. A field it does not know, a value of the wrong type, or anything outside the subset it
 // evaluates is a ReadError with the line: the reader never silently ignores part of a manifest.
 // Input: YAML text (or an already parsed object). Output: NetworkPolicy / the resources list.
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Direction, NetworkPolicy, Peer, PolicyRule, PortSpec, Requirement, Selector } from './model.js';
 
 export class ReadError extends Error {
@@ -153,7 +153,10 @@ function load(file: string, text: string): { value: unknown; lineOf: (p: Path) =
   const err = doc.errors[0];
   if (err) throw new ReadError(file, err.linePos?.[0]?.line ?? 0, `not valid YAML: ${err.message.split('\n')[0]}`);
   const lineOf = (p: Path): number => {
-    const node = p.length === 0 ? doc.contents : doc.getIn(p, true);
+    // A field is cited at its key (an unknown field's value may start lines below it).
+    const parent = p.length === 0 ? undefined : p.length === 1 ? doc.contents : doc.getIn(p.slice(0, -1), true);
+    const key = isMap(parent) ? parent.items.find((it) => isScalar(it.key) && it.key.value === p[p.length - 1])?.key : undefined;
+    const node = key ?? (p.length === 0 ? doc.contents : doc.getIn(p, true));
     const at = isNode(node) ? node.range?.[0] : undefined;
     return at === undefined ? 0 : lc.linePos(at).line;
   };

@@ -65,7 +65,7 @@ function artifactOf(p: K8sFlowProblem): string {
 const BUG_HINT = "this is a bug in tierwall's k8s backend; please report it with the policy";
 
 export function k8sProblemDiagnostic(p: K8sProblem): Diagnostic {
-  if (p.kind === 'file') return diag('validation-failed', { artifact: p.file, detail: `${p.line > 0 ? `line ${p.line}: ` : ''}${p.reason}` }, undefined, { hints: [BUG_HINT] });
+  if (p.kind === 'file') return diag('validation-failed', { artifact: `${p.file}${p.line > 0 ? `:${p.line}` : ''}`, detail: p.reason }, undefined, { hints: [BUG_HINT] });
   const r = p.expected.reason;
   const span = r.kind === 'rule' || r.kind === 'default' || r.kind === 'intra-tier' ? r.origin?.span : undefined;
   const hints = [describeCause(p.actual.egress, 'egress'), describeCause(p.actual.ingress, 'ingress'), BUG_HINT];
