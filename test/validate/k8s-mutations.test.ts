@@ -123,6 +123,6 @@ describe('mutations of the k8s manifests are caught', () => {
     const named = problemsOf(mutate(files, tierFile('app'), (t) => t.replace('port: 80', 'port: http')));
     expect(named[0]).toMatchObject({ kind: 'file', line: 27, reason: expect.stringMatching(/named ports/) });
     const dup = problemsOf(mutate(files, tierFile('app'), (t) => t.replace('          endPort: 90', '          endPort: 90\n          endPort: 91')));
-    expect(dup[0]).toMatchObject({ kind: 'file', reason: expect.stringMatching(/not valid YAML/) });
+    expect(dup[0]).toMatchObject({ kind: 'file', line: 29, reason: expect.stringMatching(/duplicate key 'endPort'/) });
   });
 });

@@ -1,8 +1,8 @@
 // validate/k8s: a strict reader of NetworkPolicy manifests and the kustomization, from the YAML text
-// as written. A field it does not know, a value of the wrong type, or anything outside the subset it
+// as written (yaml-subset.ts). A field it does not know, a value of the wrong type, or anything outside the subset it
 // evaluates is a ReadError with the line: the reader never silently ignores part of a manifest.
 // Input: YAML text (or an already parsed object). Output: NetworkPolicy / the resources list.
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { parseYamlSubset, YamlError } from './yaml-subset.js';
 import type { Direction, NetworkPolicy, Peer, PolicyRule, PortSpec, Requirement, Selector } from './model.js';
 
 export class ReadError extends Error {
@@ -146,21 +146,26 @@ export function readNetworkPolicy(doc: unknown, defaultNamespace = 'default', fi
   return readObject(new Reader(file, () => 0), doc, defaultNamespace);
 }
 
-/** YAML text as an object plus a path -> line function; one document, no duplicate keys, no YAML errors. */
+/** YAML text as a value plus a path -> line function (the line of the key or item the path ends at). */
 function load(file: string, text: string): { value: unknown; lineOf: (p: Path) => number } {
-  const lc = new LineCounter();
-  const doc: Document = parseDocument(text, { uniqueKeys: true, lineCounter: lc, prettyErrors: false });
-  const err = doc.errors[0];
-  if (err) throw new ReadError(file, err.linePos?.[0]?.line ?? 0, `not valid YAML: ${err.message.split('\n')[0]}`);
+  let parsed: ReturnType<typeof parseYamlSubset>;
+  try {
+    parsed = parseYamlSubset(text);
+  } catch (e) {
+    if (e instanceof YamlError) throw new ReadError(file, e.line, `not read as YAML: ${e.reason}`);
+    throw e;
+  }
+  const { value, lines } = parsed;
   const lineOf = (p: Path): number => {
-    // A field is cited at its key (an unknown field's value may start lines below it).
-    const parent = p.length === 0 ? undefined : p.length === 1 ? doc.contents : doc.getIn(p.slice(0, -1), true);
-    const key = isMap(parent) ? parent.items.find((it) => isScalar(it.key) && it.key.value === p[p.length - 1])?.key : undefined;
-    const node = key ?? (p.length === 0 ? doc.contents : doc.getIn(p, true));
-    const at = isNode(node) ? node.range?.[0] : undefined;
-    return at === undefined ? 0 : lc.linePos(at).line;
+    let node: unknown = value;
+    for (let k = 0; k < p.length; k++) {
+      if (node === null || typeof node !== 'object') return 0;
+      if (k === p.length - 1) return lines.get(node)?.get(p[k]!) ?? 0;
+      node = (node as Record<string | number, unknown>)[p[k]!];
+    }
+    return 1;
   };
-  return { value: doc.toJS({ maxAliasCount: 0 }), lineOf };
+  return { value, lineOf };
 }
 
 /** One manifest file as written. Throws ReadError. */

@@ -13,6 +13,8 @@ import { disagreements, describe as describeDisagreement } from './agree.js';
 import { arbK8sPolicy } from './arbitrary.js';
 import { compileK8s, NAMESPACE, schemaErrors } from './harness.js';
 import { validateK8s } from '../../../src/validate/k8s/index.js';
+import { parseYamlSubset } from '../../../src/validate/k8s/yaml-subset.js';
+import { parse } from 'yaml';
 
 const spanKey = (s: Span | undefined): string => (s ? `${s.file}:${s.start}-${s.end}` : 'none');
 
@@ -39,7 +41,9 @@ function checkPolicy(policy: Policy): boolean {
   }
   // And no error without a flow it is about.
   for (const d of errors) expect(explained.has(spanKey(d.span)), d.message).toBe(true);
-  // The validator compile runs reads the same text and finds exactly the same differences.
+  // The validator compile runs reads the same text (its YAML reader as a full one reads it) and
+  // finds exactly the same differences.
+  for (const text of compiled.text.values()) expect(parseYamlSubset(text).value).toEqual(parse(text));
   const v = validateK8s(policy, compiled.text, { namespace: NAMESPACE });
   if (errors.length === 0) expect(v).toMatchObject({ ok: true });
   else {
