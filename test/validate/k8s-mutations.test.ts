@@ -110,11 +110,13 @@ describe('mutations of the k8s manifests are caught', () => {
     expect(validateK8s(policy, m, { namespace: 'shop' }).ok).toBe(false);
   });
 
-  it('a file left out of kustomization.yaml, or a manifest in another namespace', () => {
+  it('a file left out of kustomization.yaml, a manifest in another namespace or in none', () => {
     const left = problemsOf(mutate(files, 'k8s/kustomization.yaml', (t) => deleteLine(t, /tiers\/db.yaml/)));
     expect(left).toEqual([{ kind: 'file', file: 'k8s/kustomization.yaml', line: 0, reason: expect.stringMatching(/k8s\/tiers\/db.yaml is written but not listed/) }]);
     const moved = problemsOf(mutate(files, tierFile('db'), (t) => editLine(t, /namespace: "shop"/, (l) => l.replace('shop', 'default'))));
     expect(moved).toEqual([{ kind: 'file', file: tierFile('db'), line: 0, reason: expect.stringMatching(/metadata.namespace is 'default'/) }]);
+    const unset = problemsOf(mutate(files, tierFile('db'), (t) => deleteLine(t, /namespace: "shop"/)));
+    expect(unset).toEqual([{ kind: 'file', file: tierFile('db'), line: 0, reason: 'metadata.namespace is missing' }]);
   });
 
   it('the reader refuses what it does not understand, with the line', () => {

@@ -52,9 +52,13 @@ function readFiles(files: ReadonlyMap<string, string>, namespace: string, col: K
   const out: NetworkPolicy[] = [];
   for (const p of onDisk) {
     try {
-      const np = readNetworkPolicyText(p, files.get(p)!, namespace);
+      // No default namespace: without one, kubectl applies to the context's namespace, whatever it is.
+      const np = readNetworkPolicyText(p, files.get(p)!, '');
       // A policy in another namespace selects none of the tiers' pods: it would leave them open.
-      if (np.namespace !== namespace) col.file({ kind: 'file', file: p, line: 0, reason: `metadata.namespace is '${np.namespace}', not the target namespace '${namespace}'` });
+      if (np.namespace !== namespace) {
+        const reason = np.namespace === '' ? 'metadata.namespace is missing' : `metadata.namespace is '${np.namespace}', not the target namespace '${namespace}'`;
+        col.file({ kind: 'file', file: p, line: 0, reason });
+      }
       out.push(np);
     } catch (e) {
       if (!(e instanceof ReadError)) throw e;
