@@ -54,7 +54,7 @@ describe('k8s validation time', () => {
     const m = measure(expressible(largePolicy(100, 1000)), 3);
     console.log(report('100 x 1,000', m));
     // Measured ~3x under the backend (reading the YAML is half of it); a scan of every rule per tier
-    // pair, or the general yaml package (~1.5x the backend here), is over it.
+    // pair, or the general yaml package (about the backend's own time here), is over it.
     expect(m.validate).toBeLessThan(m.backend);
   });
 
