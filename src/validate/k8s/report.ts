@@ -28,7 +28,8 @@ export function describeK8sExpected(e: K8sExpected): string {
     case 'not-governed':
       return 'the k8s target must allow it: pods outside the tiers are not tierwall\'s to isolate';
     case 'dns-egress':
-      return r.enabled ? `--dns-egress ${verb} it` : 'the k8s target denies it: --dns-egress is off';
+      if (e.allow) return '--dns-egress allows it';
+      return r.enabled ? 'the k8s target denies it: --dns-egress allows kube-dns udp/53 and tcp/53 only' : 'the k8s target denies it: --dns-egress is off';
     case 'foreign':
     case 'established':
       return `the policy ${verb} it`;
