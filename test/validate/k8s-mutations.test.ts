@@ -2,7 +2,7 @@
 // way; the validator must catch it and its first problem must say which flow, what the policy
 // wants, and which NetworkPolicy rule (or isolating policy) decided it on the manifests' side.
 import { describe, expect, it } from 'vitest';
-import { validateK8s, type K8sProblem } from '../../src/validate/k8s/index.js';
+import { describeK8sProblem, validateK8s, type K8sProblem } from '../../src/validate/k8s/index.js';
 import { dropRule, deleteLine, editLine, insertAfter, k8sFiles, kmutPolicy, mutate, OPTIONS, tierFile } from './k8s-support.js';
 
 const policy = kmutPolicy();
@@ -72,12 +72,14 @@ describe('mutations of the k8s manifests are caught', () => {
     const m = mutate(files, tierFile('web'), (t) => deleteLine(t, /^ {4}- Egress$/));
     const [p] = problemsOf(m);
     expect(p).toMatchObject({ flow: { src: 'web', dst: 'pod untiered-0 (no labels) in shop', proto: 'tcp', lo: 1, hi: 65535 }, expected: { allow: false, reason: { kind: 'outside' } }, actual: { allow: true, egress: { kind: 'open' } } });
+    expect(describeK8sProblem(p!)).toBe('tcp/any from web to pod untiered-0 (no labels) in shop: the NetworkPolicies allow it, but the k8s target denies it: tier pods are isolated from pods outside the tiers');
   });
 
   it("a wrong namespace selector on the DNS rule (kube-system -> kube-public)", () => {
     const m = mutate(files, tierFile('app'), (t) => editLine(t, /"kubernetes.io\/metadata.name": "kube-system"/, (l) => l.replace('kube-system', 'kube-public')));
     const [p] = problemsOf(m);
     expect(p).toMatchObject({ flow: { src: 'app', dst: 'kube-dns (kube-system)', proto: 'tcp', lo: 53, hi: 53 }, expected: { allow: true, reason: { kind: 'dns-egress', enabled: true } }, actual: { allow: false, egress: isolatedBy('app') } });
+    expect(describeK8sProblem(p!)).toBe('tcp/53 from app to kube-dns (kube-system): the NetworkPolicies deny it, but --dns-egress allows it');
   });
 
   it('a peer widened to every namespace: tier-labelled pods elsewhere get in', () => {
