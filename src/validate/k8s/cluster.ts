@@ -92,8 +92,16 @@ export class Cluster {
     return k;
   }
 
-  /** The policies that select `pod` for `dir`, in manifest order. */
-  applying(pod: Pod, dir: Direction): NetworkPolicy[] {
+  private readonly applyingCache = { ingress: new WeakMap<Pod, readonly NetworkPolicy[]>(), egress: new WeakMap<Pod, readonly NetworkPolicy[]>() };
+
+  /** The policies that select `pod` for `dir`, in manifest order (once per pod: a tier's pod meets every other). */
+  applying(pod: Pod, dir: Direction): readonly NetworkPolicy[] {
+    let out = this.applyingCache[dir].get(pod);
+    if (!out) this.applyingCache[dir].set(pod, (out = this.select(pod, dir)));
+    return out;
+  }
+
+  private select(pod: Pod, dir: Direction): NetworkPolicy[] {
     const out: NetworkPolicy[] = [];
     for (const k of this.keys(pod)) for (const p of this.selecting[dir].get(k) ?? []) if (!out.includes(p)) out.push(p);
     for (const p of this.selectingGeneral[dir]) if (p.namespace === pod.namespace && selects(p.podSelector, pod.labels)) out.push(p);
