@@ -8,9 +8,10 @@ import { analyze, internalError, type Analysis, type StageTimings } from './pipe
 import { validateIptables, validationDiagnostics } from './validate/index.js';
 import { RULES_FILE } from './backends/iptables/backend.js';
 import { entryRuleOf } from './backends/iptables/model.js';
+import { k8sValidationDiagnostics, KUSTOMIZATION, validateK8s } from './validate/k8s/index.js';
 
 export interface CompileOptions extends BackendOptions {
-  /** Skip translation validation of rules.v4 (emergencies only; the CLI says so loudly). */
+  /** Skip translation validation of rules.v4 and of the k8s manifests (emergencies only; the CLI says so loudly). */
   readonly noValidate?: boolean;
 }
 
@@ -51,6 +52,17 @@ export async function compile(source: SourceFile, target = DEFAULT_TARGET, optio
       diagnostics.push(internalError(e)); // a validator bug must not let unproven rules through
     }
     timings.validate = performance.now() - t1;
+  }
+  // The same proof for the Kubernetes output, read back from the manifests' text.
+  if (artifacts.some((a) => a.path === KUSTOMIZATION) && !options.noValidate && !hasErrors(diagnostics)) {
+    const t1 = performance.now();
+    try {
+      const files = new Map(artifacts.map((a) => [a.path, a.content]));
+      for (const d of k8sValidationDiagnostics(validateK8s(analysis.policy, files, options))) diagnostics.push(d);
+    } catch (e) {
+      diagnostics.push(internalError(e));
+    }
+    timings.validate = (timings.validate ?? 0) + performance.now() - t1;
   }
   artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // A backend that cannot express part of the policy reports an error: emit nothing then.

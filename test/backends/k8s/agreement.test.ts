@@ -1,5 +1,6 @@
 // k8s backend vs the evaluator: for every flow class (intra-tier included, two pods per tier) the
-// independent NetworkPolicy oracle on the generated manifests gives the evaluator's verdict. Where
+// independent NetworkPolicy evaluator (src/validate/k8s) on the generated manifests gives the
+// evaluator's verdict, and validateK8s (what compile runs) agrees. Where
 // it cannot (icmp/other NetworkPolicy cannot allow), a backend-unsupported error names the rule.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -10,7 +11,10 @@ import type { Span } from '../../../src/source/source-file.js';
 import { EXAMPLES } from '../../graph/fixtures.js';
 import { disagreements, describe as describeDisagreement } from './agree.js';
 import { arbK8sPolicy } from './arbitrary.js';
-import { compileK8s, schemaErrors } from './harness.js';
+import { compileK8s, NAMESPACE, schemaErrors } from './harness.js';
+import { validateK8s } from '../../../src/validate/k8s/index.js';
+import { parseYamlSubset } from '../../../src/validate/k8s/yaml-subset.js';
+import { parse } from 'yaml';
 
 const spanKey = (s: Span | undefined): string => (s ? `${s.file}:${s.start}-${s.end}` : 'none');
 
@@ -37,6 +41,18 @@ function checkPolicy(policy: Policy): boolean {
   }
   // And no error without a flow it is about.
   for (const d of errors) expect(explained.has(spanKey(d.span)), d.message).toBe(true);
+  // The validator compile runs reads the same text (its YAML reader as a full one reads it) and
+  // finds exactly the same differences.
+  for (const text of compiled.text.values()) expect(parseYamlSubset(text).value).toEqual(parse(text));
+  const v = validateK8s(policy, compiled.text, { namespace: NAMESPACE });
+  if (errors.length === 0) expect(v).toMatchObject({ ok: true });
+  else {
+    expect(v.ok).toBe(false);
+    for (const p of v.ok ? [] : v.problems) {
+      const ok = p.kind === 'flow' && (p.flow.proto === 'icmp' || p.flow.proto === 'other') && p.expected.allow && !p.actual.allow;
+      expect(ok, JSON.stringify(p)).toBe(true);
+    }
+  }
   return errors.length === 0;
 }
 

@@ -1,5 +1,5 @@
 // test support (k8s): runs the k8s backend, parses and schema-checks its manifests, and builds a
-// small cluster for the oracle (np-eval.ts): two pods per tier plus pods that belong to no tier.
+// small cluster for the NetworkPolicy evaluator of src/validate/k8s: two pods per tier plus pods that belong to no tier.
 // Pods get the documented label by hand (not the backend's constant), so the contract is tested.
 import { parse } from 'yaml';
 import { validate as validateNetworkPolicy } from 'kubernetes-models/_schemas/IoK8sApiNetworkingV1NetworkPolicy';
@@ -7,7 +7,7 @@ import { backend } from '../../../src/backends/k8s/backend.js';
 import type { BackendResult } from '../../../src/backends/types.js';
 import type { FlowProto } from '../../../src/eval/evaluate.js';
 import type { Policy } from '../../../src/ir/types.js';
-import { Cluster, readNetworkPolicy, type Connection, type Namespace, type Pod, type Protocol } from './np-eval.js';
+import { Cluster, readNetworkPolicy, type Connection, type Namespace, type Pod, type Protocol } from '../../../src/validate/k8s/index.js';
 
 export const TIER = 'tierwall.dev/tier';
 export const NAMESPACE = 'shop';
@@ -53,7 +53,7 @@ export function buildWorld(policy: Policy, manifests: readonly unknown[], namesp
   const pods = new Map<string, Pod>();
   for (const t of policy.tiers) for (const i of [0, 1]) pods.set(`${t.name}-${i}`, { name: `${t.name}-${i}`, namespace, labels: { [TIER]: t.name } });
   const first = policy.tiers[0]?.name ?? 'none';
-  const cluster = new Cluster([ns(namespace), ns('kube-system'), ns('elsewhere')], manifests.map((m) => readNetworkPolicy(m)));
+  const cluster = new Cluster([ns(namespace), ns('kube-system'), ns('elsewhere')], manifests.map((m) => readNetworkPolicy(m, namespace)));
   return {
     cluster,
     pod: (tier, i = 0) => {

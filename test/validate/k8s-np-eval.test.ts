@@ -1,8 +1,8 @@
-// The oracle checked on its own, against the examples and rules of the Kubernetes NetworkPolicy
+// The NetworkPolicy evaluator of src/validate/k8s checked on its own, against the examples and rules of the Kubernetes NetworkPolicy
 // documentation, with manifests written here by hand (no backend involved).
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { Cluster, readNetworkPolicy, type Pod, type Protocol } from './np-eval.js';
+import { Cluster, readNetworkPolicy, type Pod, type Protocol } from '../../src/validate/k8s/index.js';
 
 const ns = (name: string, labels: Record<string, string> = {}) => ({ name, labels: { 'kubernetes.io/metadata.name': name, ...labels } });
 const NAMESPACES = [ns('default'), ns('prod', { project: 'myproject' }), ns('dev')];
