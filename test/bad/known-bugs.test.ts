@@ -118,7 +118,7 @@ describe('gaps: hostile policies that compile without a word', () => {
   // TW-<first 10>_<5 hex digits of FNV-1a>: 20 bits, so a colliding name takes about a million tries
   // (1.6 s in node). On a host running both, installing the second policy's rules.v4 flushes and refills
   // the first one's chains (`:CHAIN` in iptables-restore), and its cleanup's OWN_CHAIN_RE matches them.
-  it.fails('gives two policies with different names different iptables chains (src/backends/shared/names.ts)', () => {
+  it('gives two policies with different names different iptables chains (src/backends/shared/names.ts)', () => {
     const chains = (name: string) => new Set(buildIptables(lowered(`policy ${name};\ntier web 10.1.1.0/24;\ntier db 10.1.2.0/24;\nallow web -> db tcp/80;\n`)).chains.map((c) => c.name));
     const victim = chains('production-frontend');
     const shared = [...chains('production-x-0873s')].filter((c) => victim.has(c));
