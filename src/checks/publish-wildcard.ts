@@ -22,7 +22,7 @@ export const publishWildcard: Check = {
         out.push(
           diag('publish-wildcard', { binding: `${b.hostAddress}:${b.hostPort}/${b.proto}` }, s.origin.span, {
             hints: [
-              `tierwall's rules do not govern who outside the host reaches a published port; bind it to one host address, e.g. publish 127.0.0.1:${b.hostPort} -> ${b.proto}/${b.containerPort}; or the address of the interface that should serve it`,
+              `tierwall's rules do not govern who outside the host reaches a published port; bind it to one host address, e.g. 'publish 127.0.0.1:${b.hostPort} -> ${b.proto}/${b.containerPort};' (or the address of the interface that should serve it)`,
             ],
           }),
         );
