@@ -307,6 +307,34 @@ own_chains_live() {
   done <<<"$out"
 }
 
+# Refuses to take over another policy's chains: with the same chain names (a hash collision, or a
+# name reused) iptables-restore would replace that policy's rules. Every rule tierwall writes names
+# its policy in a comment, "<policy>:<what>" in its chains and "tierwall:<policy>" on the
+# DOCKER-USER jump; rules without a comment say nothing and are left to the usual stale-chain logic.
+check_chain_owner() {
+  if planned_check "no rule of another policy in $MAIN_CHAIN, its sub-chains or its DOCKER-USER jump"; then
+    return 0
+  fi
+  local out line chain comment owner
+  local re='--comment "?([^" ]*)'
+  out=$(xt -S) || die "cannot list the iptables chains"
+  while IFS= read -r line; do
+    [[ $line == '-A '* && $line =~ $re ]] || continue
+    comment=${BASH_REMATCH[1]}
+    chain=${line#-A }
+    chain=${chain%% *}
+    if [[ $chain =~ $OWN_CHAIN_RE ]]; then
+      owner=${comment%%:*}
+    elif [[ $chain == DOCKER-USER && "$line " == *" -j $MAIN_CHAIN "* && $comment == tierwall:* ]]; then
+      owner=${comment#tierwall:}
+    else
+      continue
+    fi
+    [[ $owner == "$POLICY" ]] && continue
+    die "chain $chain holds rules of policy $owner (comment \"$comment\"), not of $POLICY: applying would replace them; nothing was changed. If policy $owner is no longer wanted, run its install.sh --cleanup first; otherwise rename one of the two policies (this one's main chain is $MAIN_CHAIN)"
+  done <<<"$out"
+}
+
 # Before the first change: tierwall's chains as iptables-restore input, and whether the jump exists.
 snapshot() {
   ((DRY_RUN)) && return 0
@@ -997,6 +1025,7 @@ apply() {
   check_networks
   check_br_netfilter
   check_alert_command
+  check_chain_owner
   stage_files
   snapshot
   CHANGES_STARTED=1

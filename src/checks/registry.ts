@@ -9,8 +9,10 @@ import { dockerPools } from './docker-pools.js';
 import { ruleSelf } from './rule-self.js';
 import { ruleAnomalies } from './rule-anomalies.js';
 import { serviceChecks } from './service-checks.js';
+import { publishWildcard } from './publish-wildcard.js';
+import { tierSpecialRanges } from './tier-special-ranges.js';
 
-export const CHECKS: readonly Check[] = [tierOverlap, tierGateway, dockerPools, ruleSelf, ruleAnomalies, serviceChecks];
+export const CHECKS: readonly Check[] = [tierOverlap, tierGateway, tierSpecialRanges, dockerPools, ruleSelf, ruleAnomalies, serviceChecks, publishWildcard];
 
 export function runChecks(policy: Policy): Diagnostic[] {
   const out: Diagnostic[] = [];

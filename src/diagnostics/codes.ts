@@ -28,6 +28,7 @@ export const CODES = {
   'port-range-reversed': e('A port range LO-HI with LO > HI.', (p) => `port range ${p.lo}-${p.hi} is reversed; did you mean ${p.hi}-${p.lo}?`),
   'invalid-name': e('Names are [a-z][a-z0-9-]*, at most 63 characters.', (p) => `invalid ${p.kind} name '${p.name}': ${p.reason}`),
   'invalid-bridge-name': e('Bridge names are Linux interface names: 1-15 bytes, no /, :, whitespace or trailing +.', (p) => `invalid bridge name '${p.name}': ${p.reason}`),
+  'reserved-bridge-name': e('A bridge name the host or Docker already uses (lo, all, default, docker0, docker_gwbridge, br-<id>, veth*, eth0, enp0s3, ...).', (p) => `bridge name '${p.name}' ${p.reason}`),
   'duplicate-policy': e('More than one policy statement.', () => 'policy name declared twice'),
   'duplicate-default': e('More than one default statement.', () => 'default declared twice'),
   // --- tiers ---
@@ -37,6 +38,7 @@ export const CODES = {
   'gateway-outside-subnet': e('The gateway is not inside the tier subnet.', (p) => `gateway ${p.gateway} is outside subnet ${p.subnet}`),
   'gateway-reserved': e('The gateway is the network or broadcast address.', (p) => `gateway ${p.gateway} is the ${p.which} address of ${p.subnet}`),
   'subnet-too-small': e('The subnet has no room for a gateway and a container.', (p) => `subnet ${p.subnet} is too small for a Docker network (needs /30 or larger)`),
+  'special-purpose-subnet': e('The subnet overlaps an IPv4 range that is not for hosts (RFC 6890): 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4, 240.0.0.0/4.', (p) => `subnet ${p.subnet} overlaps ${p.range}, ${p.what}`),
   'docker-pool-overlap': w("The subnet overlaps Docker's default address pools; dockerd may hand it to another network.", (p) => `subnet ${p.subnet} overlaps Docker's default address pool ${p.pool}`),
   // --- rules ---
   'unknown-tier': e('A rule or service names a tier that is not declared.', (p) => `unknown tier '${p.name}'${p.suggestion ? `; did you mean '${p.suggestion}'?` : ''}`),
@@ -58,7 +60,7 @@ export const CODES = {
   'address-outside-subnet': e("A service's static address is outside its tier's subnet or reserved.", (p) => `address ${p.address} is not a usable host address of tier '${p.tier}' (${p.subnet})`),
   'duplicate-address': e('Two services with one static address.', (p) => `address ${p.address} is already used by service '${p.other}'`),
   'publish-conflict': e('Two published ports on the same host address, port and protocol.', (p) => `host port ${p.binding} is published twice`),
-  'publish-wildcard': w('A port published on 0.0.0.0 is reachable from every network the host is on.', (p) => `port ${p.binding} is published on all host addresses`),
+  'publish-wildcard': w("A port published on 0.0.0.0 is reachable from every network the host is on; tierwall's tier rules do not decide who outside the host reaches it.", (p) => `port ${p.binding} is published on all host addresses`),
   'service-no-tier': e('A service must join at least one tier.', (p) => `service '${p.name}' joins no tier`),
   'unknown-setting': e('A service setting tierwall does not know.', (p) => `unknown service setting '${p.name}'${p.suggestion ? `; did you mean '${p.suggestion}'?` : ''}`),
   'invalid-setting': e('A service setting with the wrong number or kind of values.', (p) => `'${p.setting}' expects ${p.expected}`),

@@ -25,6 +25,11 @@ interface Draft {
   tmpfs: string[];
   env: { name: string; value: string }[];
   command: string[];
+  // Membership sets beside the ordered lists: a service may repeat tiers/tmpfs/env thousands of
+  // times, and a scan of the list per setting made lowering quadratic.
+  tierSet: Set<string>;
+  tmpfsSet: Set<string>;
+  envSet: Set<string>;
 }
 
 function isText(v: SettingValue): v is Extract<SettingValue, { kind: 'word' | 'string' }> {
@@ -59,7 +64,10 @@ function applySetting(ctx: LowerContext, draft: Draft, s: ServiceSetting, name: 
       if (!expect(values.length > 0 && texts.length === values.length, 'one or more tier names')) return;
       for (const v of texts) {
         if (tiers.has(v.text)) {
-          if (!draft.tiers.includes(v.text)) draft.tiers.push(v.text);
+          if (!draft.tierSet.has(v.text)) {
+            draft.tierSet.add(v.text);
+            draft.tiers.push(v.text);
+          }
         } else if (!declared.has(v.text)) {
           ctx.report('unknown-tier', { name: v.text, suggestion: suggest(v.text, tiers.keys()) ?? '' }, v.span);
         }
@@ -112,15 +120,21 @@ function applySetting(ctx: LowerContext, draft: Draft, s: ServiceSetting, name: 
       for (const v of texts) {
         const problem = pathProblem(v.text, true);
         if (problem) ctx.report('invalid-path', { path: v.text, reason: problem }, v.span);
-        else if (!draft.tmpfs.includes(v.text)) draft.tmpfs.push(v.text);
+        else if (!draft.tmpfsSet.has(v.text)) {
+          draft.tmpfsSet.add(v.text);
+          draft.tmpfs.push(v.text);
+        }
       }
       return;
     case 'env': {
       if (!expect(values.length === 2 && values[0]!.kind === 'word' && values[1]!.kind === 'string', 'a name and a quoted value, e.g. env TZ "UTC";')) return;
       const [k, v] = texts as [typeof texts[0], typeof texts[0]];
       if (!isValidEnvName(k.text)) ctx.report('invalid-env', { name: k.text }, k.span);
-      else if (draft.env.some((x) => x.name === k.text)) ctx.report('duplicate-setting', { setting: `env ${k.text}` }, k.span);
-      else draft.env.push({ name: k.text, value: v.text });
+      else if (draft.envSet.has(k.text)) ctx.report('duplicate-setting', { setting: `env ${k.text}` }, k.span);
+      else {
+        draft.envSet.add(k.text);
+        draft.env.push({ name: k.text, value: v.text });
+      }
       return;
     }
     case 'command':
@@ -135,7 +149,10 @@ function applySetting(ctx: LowerContext, draft: Draft, s: ServiceSetting, name: 
 }
 
 function lowerService(ctx: LowerContext, d: ServiceDecl, tiers: ReadonlyMap<string, Tier>, declared: ReadonlySet<string>): Service | undefined {
-  const draft: Draft = { tiers: [], addresses: [], publish: [], capAdd: [], readOnly: true, tmpfs: [], env: [], command: [] };
+  const draft: Draft = {
+    tiers: [], addresses: [], publish: [], capAdd: [], readOnly: true, tmpfs: [], env: [], command: [],
+    tierSet: new Set(), tmpfsSet: new Set(), envSet: new Set(),
+  };
   const seen = new Map<string, ServiceSetting>();
   for (const s of d.settings) {
     const name = s.name.text;
@@ -156,7 +173,7 @@ function lowerService(ctx: LowerContext, d: ServiceDecl, tiers: ReadonlyMap<stri
   if (!seen.has('image')) ctx.report('invalid-setting', { setting: 'image', expected: 'to be set: every service needs an image' }, d.name.span);
   if (!seen.has('tiers')) ctx.report('service-no-tier', { name: d.name.text }, d.name.span, { hints: ['add: tiers <tier>;'] });
   for (const a of draft.addresses) {
-    if (!draft.tiers.includes(a.tier)) ctx.report('address-tier-not-joined', { service: d.name.text, tier: a.tier }, a.span, { hints: [`add '${a.tier}' to the service's tiers`] });
+    if (!draft.tierSet.has(a.tier)) ctx.report('address-tier-not-joined', { service: d.name.text, tier: a.tier }, a.span, { hints: [`add '${a.tier}' to the service's tiers`] });
   }
   if (draft.image === undefined || draft.tiers.length === 0) return undefined;
   return {

@@ -4,7 +4,7 @@ import type { TierDecl } from '../syntax/ast.js';
 import type { Tier } from './types.js';
 import type { LowerContext } from './lower-context.js';
 import { formatIpv4, parseCidr, parseIpv4 } from './ipv4.js';
-import { bridgeProblem, nameProblem } from './validate-names.js';
+import { bridgeProblem, hostInterfaceProblem, nameProblem } from './validate-names.js';
 
 /** Docker caps bridge names at 15 bytes; the default is tw-<tier> cut to fit. */
 export function defaultBridge(tier: string): string {
@@ -60,6 +60,12 @@ export function lowerTiers(ctx: LowerContext, decls: readonly TierDecl[]): { tie
     const bridgeSpan = d.bridge?.span ?? d.name.span;
     const bp = bridgeProblem(bridge);
     if (bp) ctx.report('invalid-bridge-name', { name: bridge, reason: bp }, bridgeSpan);
+    const owned = bp ? undefined : hostInterfaceProblem(bridge);
+    if (owned) {
+      ctx.report('reserved-bridge-name', { name: bridge, reason: owned }, bridgeSpan, {
+        hints: [`use a name of this policy's own, e.g. ${defaultBridge(name)} (the default when the tier names no bridge)`],
+      });
+    }
     const other = byBridge.get(bridge);
     if (other) {
       ctx.report('duplicate-bridge', { bridge, first: other.tier, second: name }, bridgeSpan, {

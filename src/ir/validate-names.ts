@@ -24,6 +24,28 @@ export function bridgeProblem(name: string): string | undefined {
   return undefined;
 }
 
+// Interface names a tier bridge must not take: install.sh asks Docker for a bridge of that name
+// (docker network create -o com.docker.network.bridge.name=...), and the name then stands for the
+// tier wherever tierwall and Docker match on it. A name the host or Docker already uses would make
+// Docker take over (or fail on) that interface.
+const HOST_INTERFACES: readonly [RegExp, string][] = [
+  [/^lo$/, "is the host's loopback interface"],
+  [/^(all|default)$/, 'names the /proc/sys/net/ipv4/conf/{all,default} settings, not an interface'],
+  [/^docker0$/, "is Docker's default bridge"],
+  [/^docker_gwbridge$/, "is the bridge Docker creates for swarm overlay networks"],
+  [/^br-[0-9a-f]{12}$/, 'is how Docker names the bridges of the networks it creates'],
+  [/^veth/, "is how Docker names containers' veth interfaces"],
+  [/^(eth|wlan)[0-9]+$/, "is the name of a host's network card"],
+  // systemd's predictable names: eno1, ens33, enp0s3, enx001122334455, wlp2s0, wwan: a network card.
+  [/^(en|wl|ww)(o[0-9]|s[0-9]|p[0-9]|P[0-9]|x[0-9a-f]{12}$|b[0-9]|c[0-9]|an)/, "is the name of a host's network card (systemd's predictable names)"],
+];
+
+/** Why `name` must not be a tier bridge because the host or Docker owns it, or undefined. */
+export function hostInterfaceProblem(name: string): string | undefined {
+  for (const [re, reason] of HOST_INTERFACES) if (re.test(name)) return reason;
+  return undefined;
+}
+
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const IMAGE = new RegExp(
   `^(?:${COMPONENT}(?::[0-9]{1,5})?/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,

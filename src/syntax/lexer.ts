@@ -4,6 +4,7 @@ import { Lexer, type IToken, type TokenType } from 'chevrotain';
 import type { SourceFile } from '../source/source-file.js';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { ALL_TOKENS, StringLit } from './tokens.js';
+import { forgetScan } from './token-matchers.js';
 
 export interface LexResult {
   readonly tokens: IToken[];
@@ -26,6 +27,7 @@ let shared: Lexer | undefined;
 export function lex(source: SourceFile): LexResult {
   shared ??= buildLexer();
   const result = shared.tokenize(source.text);
+  forgetScan();
   const diagnostics: Diagnostic[] = [];
   for (const e of result.errors) unknownCharacters(source, e.offset, e.length, diagnostics);
   for (const t of result.tokens) {

@@ -1,14 +1,21 @@
 // syntax: the token vocabulary of the policy language (chevrotain TokenTypes) and the words
 // the error messages use for each of them. Input: nothing. Output: token types, ordered for the lexer.
 import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { matchAddress, matchCidr, matchComment, matchIdentifier, matchNumber, matchString } from './token-matchers.js';
+
+// The tokens a writer can make arbitrarily long use the hand-written matchers of token-matchers.ts
+// (each comment shows the regexp it implements): one token of 10 MB must lex, and V8's regexps
+// need stack per repetition of a group. start_chars_hint keeps chevrotain's first-character dispatch.
+const DIGITS = [...'0123456789'];
 
 // Lexed broadly on purpose: names are checked precisely in ir/lower ([a-z][a-z0-9-]* for tiers,
 // Linux interface names for bridges), which can then say *why* a name is wrong. A '-' directly
 // followed by '>' is not part of a name, so `web->db` lexes as web, ->, db.
 export const Identifier = createToken({
   name: 'Identifier',
-  pattern: /[A-Za-z_](?:[A-Za-z0-9_.]|-(?!>))*/,
+  pattern: matchIdentifier, // [A-Za-z_](?:[A-Za-z0-9_.]|-(?!>))*
   start_chars_hint: [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'],
+  line_breaks: false,
 });
 
 const keyword = (word: string): TokenType =>
@@ -50,19 +57,26 @@ export const Bom = createToken({
 // drops invisible trailing whitespace. Kept in a group (not skipped) for the formatter.
 export const Comment = createToken({
   name: 'Comment',
-  pattern: /#(?:[^\r\n]*[^ \t\r\n])?|\/\/(?:[^\r\n]*[^ \t\r\n])?/,
+  pattern: matchComment, // #(?:[^\r\n]*[^ \t\r\n])?|\/\/(?:[^\r\n]*[^ \t\r\n])?
+  start_chars_hint: ['#', '/'],
+  line_breaks: false,
   group: 'comments',
 });
 
 // Deliberately permissive: an unterminated string runs to the end of its line and bad content is
 // reported by the lexer pass (unterminated-string / invalid-string), so the parser still sees one token.
-export const StringLit = createToken({ name: 'String', pattern: /"(?:[^"\\\r\n]|\\[^\r\n]?)*"?/ });
+export const StringLit = createToken({
+  name: 'String',
+  pattern: matchString, // "(?:[^"\\\r\n]|\\[^\r\n]?)*"?
+  start_chars_hint: ['"'],
+  line_breaks: false,
+});
 
 // Dotted numbers are lexed broadly (any number of parts) so that lowering reports invalid-cidr /
 // invalid-address with a reason instead of the parser tripping over a stray '.'.
-export const Cidr = createToken({ name: 'Cidr', pattern: /\d+(?:\.\d+)*\/\d+/ });
-export const Address = createToken({ name: 'Address', pattern: /\d+(?:\.\d+)+/ });
-export const NumberLit = createToken({ name: 'Number', pattern: /\d+/ });
+export const Cidr = createToken({ name: 'Cidr', pattern: matchCidr, start_chars_hint: DIGITS, line_breaks: false }); // \d+(?:\.\d+)*\/\d+
+export const Address = createToken({ name: 'Address', pattern: matchAddress, start_chars_hint: DIGITS, line_breaks: false }); // \d+(?:\.\d+)+
+export const NumberLit = createToken({ name: 'Number', pattern: matchNumber, start_chars_hint: DIGITS, line_breaks: false }); // \d+
 
 export const Arrow = createToken({ name: 'Arrow', pattern: '->' });
 export const Dash = createToken({ name: 'Dash', pattern: '-' });

@@ -22,8 +22,8 @@ describe('valid policies', () => {
     );
   }, TIMEOUT);
 
-  test('the shipped examples hold the same properties (they use 172.20.0.0/16, in a Docker pool)', async () => {
-    for (const text of EXAMPLES) await validPolicyHolds(text, new Set([...WARNINGS_OF_VALID, 'docker-pool-overlap']));
+  test('the shipped examples hold the same properties (they use 172.20.0.0/16, in a Docker pool, and publish their front end on 0.0.0.0)', async () => {
+    for (const text of EXAMPLES) await validPolicyHolds(text, new Set([...WARNINGS_OF_VALID, 'docker-pool-overlap', 'publish-wildcard']));
   });
 
   test.skipIf(LONG)('tierwall ir (the process) prints schema-valid IR for generated policies', () => {

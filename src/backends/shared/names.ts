@@ -1,6 +1,7 @@
 // backends/shared: every name derived from a policy: iptables chains, rule tags, LOG prefixes,
 // comments, systemd units and files. Pure and deterministic. Input: policy (name, tiers, rules) -> names.
 // Shared by the iptables backend and the installer, so both agree on what tierwall owns.
+import { createHash } from 'node:crypto';
 import type { Policy, Rule } from '../../ir/types.js';
 
 /** iptables chain names hold at most 28 characters (XT_EXTENSION_MAXNAMELEN 29 with the NUL). */
@@ -26,17 +27,40 @@ export function shortHash(text: string, digits: number): string {
   return h.toString(16).padStart(8, '0').slice(0, digits);
 }
 
+// Hash digits of shortened main chains: 0-9 and A-Z without I and O (read as 1 and 0) and without
+// S and P, the letters that start sub-chain suffixes (`_S3`, `_P1-2`), so a hash suffix can never
+// look like one (isOwnedChain, and install.sh's OWN_CHAIN_RE, rely on that).
+const CHAIN_HASH_DIGITS = '0123456789ABCDEFGHJKLMNQRTUVWXYZ';
+const CHAIN_PREFIX = 6;
+const CHAIN_HASH = 9; // 9 x 5 = 45 bits; "TW-" + 6 + "_" + 9 = 19 = BASE_MAX
+
+/** The first `digits` x 5 bits of SHA-256(text) in CHAIN_HASH_DIGITS. */
+function chainHash(text: string, digits: number): string {
+  const bytes = createHash('sha256').update(text, 'utf8').digest();
+  let out = '';
+  for (let i = 0; i < digits; i++) {
+    const bit = i * 5;
+    // The 5 bits starting at `bit`, read from the two bytes that hold them (big-endian).
+    const pair = (bytes[bit >> 3]! << 8) | bytes[(bit >> 3) + 1]!;
+    out += CHAIN_HASH_DIGITS[(pair >> (11 - (bit & 7))) & 31];
+  }
+  return out;
+}
+
 /**
  * The main chain DOCKER-USER jumps to: `TW-<NAME>` (upper case, like Docker's own chains), or,
- * when that is too long, `TW-<first 10>_<hash5>`. Policy names never contain '_', so a shortened
- * name cannot equal another policy's full name, and sub-chain suffixes (`_S..`, `_P..`; S and P are
- * not hex digits) cannot equal a hash suffix.
+ * when that is too long, `TW-<first 6>_<hash9>`: 45 bits of SHA-256 of the name, so two policies
+ * share chains only by a deliberate 2^45 search (it was 20 bits of FNV-1a: a second per collision),
+ * and install.sh also refuses to take over a chain whose rules carry another policy's name.
+ * Invariants: policy names never contain '_', so a shortened name cannot equal another policy's full
+ * name; hash digits exclude S and P and have a fixed length of 9, so a shortened main chain cannot
+ * equal or look like a sub-chain (`_S..`, `_P..-..`) of another policy.
  */
 export function mainChainName(policyName: string): string {
   const upper = policyName.toUpperCase();
   const full = `TW-${upper}`;
   if (full.length <= BASE_MAX) return full;
-  return `TW-${upper.slice(0, 10)}_${shortHash(policyName, 5).toUpperCase()}`;
+  return `TW-${upper.slice(0, CHAIN_PREFIX)}_${chainHash(policyName, CHAIN_HASH)}`;
 }
 
 function checkIndex(i: number): void {

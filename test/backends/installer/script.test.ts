@@ -165,6 +165,41 @@ describe.skipIf(!haveTools('install.sh as a process', ['bash', 'setpriv', 'unsha
       expect(err).toContain('cannot tell whether network frontend exists; nothing was changed');
     });
 
+    // Chain ownership (names.ts mainChainName): rules another policy loaded under this policy's chain
+    // names, as `iptables -S` would list them, are never replaced.
+    const rules = (name: string, lines: string[]): string => {
+      const file = join(dir, `${name}.rules`);
+      writeFileSync(file, ['-P INPUT ACCEPT', '-N DOCKER-USER', '-N TW-THREE-TIER', ...lines, ''].join('\n'));
+      return file;
+    };
+
+    it('when the main chain holds another policy\'s rules (a chain-name collision)', () => {
+      const file = rules('foreign-chain', [
+        '-A TW-THREE-TIER -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "other-policy:established" -j ACCEPT',
+        '-A TW-THREE-TIER -m comment --comment "other-policy:foreign" -j RETURN',
+      ]);
+      const err = refuse('foreign-chain', { env: { STUB_RULES: file } });
+      expect(err).toContain('chain TW-THREE-TIER holds rules of policy other-policy (comment "other-policy:established"), not of three-tier');
+      expect(err).toContain('nothing was changed');
+    });
+
+    it('when the DOCKER-USER jump to the main chain is another policy\'s (old iptables: comment unquoted)', () => {
+      const file = rules('foreign-jump', ['-A DOCKER-USER -m comment --comment tierwall:other-policy -j TW-THREE-TIER', '-A DOCKER-USER -j RETURN']);
+      expect(refuse('foreign-jump', { env: { STUB_RULES: file } })).toContain('chain DOCKER-USER holds rules of policy other-policy');
+    });
+
+    it('not for its own rules: the run goes on to the snapshot (and stops at the first read a stub refuses)', () => {
+      const file = rules('own', [
+        '-A DOCKER-USER -m comment --comment "tierwall:three-tier" -j TW-THREE-TIER',
+        '-A DOCKER-USER -m comment --comment "someone-else:x" -j ACCEPT', // not a jump to our chain
+        '-A TW-THREE-TIER -m comment --comment "three-tier:foreign" -j RETURN',
+        '-A TW-OTHER -m comment --comment "other-policy:foreign" -j RETURN', // not our chain
+      ]);
+      const err = refuse('own', { env: { STUB_RULES: file } });
+      expect(err).not.toContain('holds rules of policy');
+      expect(err).toContain('cannot read chain TW-THREE-TIER');
+    });
+
     const knob = '/proc/sys/net/bridge/bridge-nf-call-iptables';
     it.skipIf(!existsSync(knob))('when an isolated tier needs br_netfilter and bridge-nf-call-iptables is off', () => {
       // The knob is per network namespace (Linux >= 5.3): 0 in the throwaway netns leaves the machine's alone.

@@ -13,7 +13,7 @@ const REAL = ['bash', 'cat', 'mktemp', 'rm', 'mkdir', 'sed', 'awk', 'grep', 'cmp
  * Each stub appends "<name> <args>" to $STUB_LOG. Read-only questions get canned answers steered by
  * env: STUB_FW (docker's firewall backend), STUB_JUMP_RC (FORWARD -> DOCKER-USER present: 0),
  * STUB_NETS (a dir whose file NAME is the `network inspect` output of network NAME), STUB_INSPECT_ERR
- * (every `network inspect` fails with that message). Anything else
+ * (every `network inspect` fails with that message), STUB_RULES (a file: what `iptables -S` lists). Anything else
  * fails with 97, so a scenario that wrongly reaches a change stops there, and the log shows it.
  */
 const STUB = `#!/bin/bash
@@ -32,6 +32,7 @@ case "$me $1 $2" in
     exit 1 ;;
 esac
 if [[ $me == iptables && "$*" == *"-C FORWARD -j DOCKER-USER" ]]; then exit "\${STUB_JUMP_RC:-0}"; fi
+if [[ $me == iptables && -n \${STUB_RULES-} && "$*" == "-w "*" -S" ]]; then cat "$STUB_RULES"; exit 0; fi
 echo "stub $me: refusing $*" >&2
 exit 97
 `;

@@ -26,7 +26,7 @@ describe('chain names', () => {
 
   it('shortens long names with a stable hash and stays within 28 characters', () => {
     const main = mainChainName(LONG);
-    expect(main).toMatch(/^TW-A-VERY-LON_[0-9A-F]{5}$/);
+    expect(main).toMatch(/^TW-A-VERY_[0-9A-HJ-NQRT-Z]{9}$/);
     expect(mainChainName(LONG)).toBe(main);
     expect(pairChainName(LONG, 999, 999).length).toBeLessThanOrEqual(MAX_CHAIN_NAME);
     expect(() => pairChainName(LONG, 1000, 0)).toThrow();
@@ -55,6 +55,17 @@ describe('chain names', () => {
     // A shortened name cannot be another policy's full name: full names never contain '_'.
     expect(mainChainName('three-tier-s0')).toBe('TW-THREE-TIER-S0');
     expect(sourceChainName('three-tier', 0)).not.toBe(mainChainName('three-tier-s0'));
+  });
+
+  it('never lets a policy claim another one\'s shortened main chain as a stale sub-chain', () => {
+    // Hash digits exclude S and P: `TW-ABCDEF_S1234567` would otherwise match policy abcdef's `_S<n>`.
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z][a-z0-9-]{16,40}[a-z0-9]$/), (long) => {
+        const main = mainChainName(long);
+        expect(main).toMatch(/^TW-[A-Z0-9-]{6}_[0-9A-HJ-NQRT-Z]{9}$/);
+        expect(isOwnedChain(long.slice(0, 6).replace(/-+$/, ''), main)).toBe(false);
+      }),
+    );
   });
 
   it('recognises its own chains', () => {
