@@ -580,6 +580,8 @@ cleanup() {
   make_tmp
   take_lock
   docker_reachable
+  # A colliding chain name must not make this cleanup delete another policy's rules.
+  check_chain_owner
   local live failed=0
   local -a chains=()
   remove_jump || { warn "could not remove the DOCKER-USER jump to $MAIN_CHAIN"; failed=1; }

@@ -183,6 +183,15 @@ describe.skipIf(!haveTools('install.sh as a process', ['bash', 'setpriv', 'unsha
       expect(err).toContain('nothing was changed');
     });
 
+    it('--cleanup too: another policy\'s rules under this policy\'s chain names are not removed', () => {
+      const file = rules('foreign-cleanup', ['-A TW-THREE-TIER -m comment --comment "other-policy:foreign" -j RETURN']);
+      const t = fresh('foreign-cleanup');
+      const r = asRootInNetns(['--cleanup', '--root', join(dir, 'foreign-cleanup', 'root')], t, { STUB_RULES: file });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('chain TW-THREE-TIER holds rules of policy other-policy');
+      expect(mutations(t.calls())).toEqual([]);
+    });
+
     it('when the DOCKER-USER jump to the main chain is another policy\'s (old iptables: comment unquoted)', () => {
       const file = rules('foreign-jump', ['-A DOCKER-USER -m comment --comment tierwall:other-policy -j TW-THREE-TIER', '-A DOCKER-USER -j RETURN']);
       expect(refuse('foreign-jump', { env: { STUB_RULES: file } })).toContain('chain DOCKER-USER holds rules of policy other-policy');
