@@ -160,9 +160,10 @@ describe('GitHub Actions recipe: check and fmt', () => {
     expect(validateSarif(log), JSON.stringify(validateSarif.errors)).toBe(true);
     expect(log.runs[0].results.length).toBeGreaterThan(0);
     expect(log.runs[0].results.every((r: { level: string }) => r.level !== 'error')).toBe(true);
-    // Both files with warnings were checked (git ls-files), under their repository paths as URIs.
+    // Every file with warnings was checked (git ls-files), under its repository path as a URI
+    // (web.policy publishes on 0.0.0.0: publish-wildcard).
     const uris = new Set(log.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri));
-    expect([...uris].sort()).toEqual(['-new%20site.policy', PROD]);
+    expect([...uris].sort()).toEqual(['-new%20site.policy', PROD, WEB]);
   });
 
   it('a mis-formatted policy fails the fmt step, naming the file', () => {
