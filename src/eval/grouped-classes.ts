@@ -32,6 +32,7 @@ export function decideGroupedClasses(policy: Policy): DestinationGroup[] {
     else for (const s of rule.sources) own[tierIndex.get(s)!]?.push(rule);
   }
   const out: DestinationGroup[] = [];
+  const verdicts = new Verdicts(policy);
   policy.tiers.forEach((src, i) => {
     const rules = mergeByIndex(own[i]!, anySource);
     // The rules of each named destination, and those of every destination (to `any`), in order.
@@ -55,19 +56,28 @@ export function decideGroupedClasses(policy: Policy): DestinationGroup[] {
     const groups: { first: number; group: DestinationGroup }[] = [];
     policy.tiers.forEach((dst, j) => {
       if (j === i) {
-        const verdict = intraVerdict(src.isolated);
+        const verdict = verdicts.intra(src.isolated);
         const classes = classesOfPair(src.name, dst.name, []).map((c) => ({ ...c, verdict }));
         groups.push({ first: j, group: { src: src.name, dsts: [dst.name], classes, unnamed: false } });
       } else if (named.has(j)) {
-        groups.push({ first: j, group: { src: src.name, dsts: [dst.name], classes: decide(policy, src.name, dst.name, named.get(j)!), unnamed: false } });
+        groups.push({ first: j, group: { src: src.name, dsts: [dst.name], classes: decide(verdicts, src.name, dst.name, named.get(j)!), unnamed: false } });
       } else {
-        if (others.length === 0) groups.push({ first: j, group: { src: src.name, dsts: others, classes: decide(policy, src.name, dst.name, toAny), unnamed: true } });
+        if (others.length === 0) groups.push({ first: j, group: { src: src.name, dsts: others, classes: decide(verdicts, src.name, dst.name, toAny), unnamed: true } });
         others.push(dst.name);
       }
     });
     for (const g of groups) out.push(g.group);
   });
   return out;
+}
+
+const memo = new WeakMap<Policy, readonly DestinationGroup[]>();
+
+/** decideGroupedClasses, computed once per policy (the IR is readonly): the installer and the report both ask. */
+export function groupedClassesOf(policy: Policy): readonly DestinationGroup[] {
+  let groups = memo.get(policy);
+  if (!groups) memo.set(policy, (groups = decideGroupedClasses(policy)));
+  return groups;
 }
 
 /** The ungrouped classes again (every pair, in decideAllClasses' order): for tests and small policies. */
@@ -89,19 +99,48 @@ export function expandGroups(policy: Policy, groups: readonly DestinationGroup[]
   return out;
 }
 
-function intraVerdict(isolated: boolean): Verdict {
-  return { action: isolated ? 'deny' : 'allow', log: false, reason: { kind: 'intra-tier', isolated } };
+/**
+ * One Verdict object per rule, per default and per isolation, shared by every class they decide:
+ * a large policy has hundreds of thousands of classes, and garbage is what costs there.
+ */
+class Verdicts {
+  private readonly byRule = new Map<number, Verdict>();
+  readonly fallback: Verdict;
+  private readonly intraOf: readonly [Verdict, Verdict];
+
+  constructor(policy: Policy) {
+    this.fallback = { action: policy.defaultAction, log: false, reason: { kind: 'default' } };
+    this.intraOf = [
+      { action: 'allow', log: false, reason: { kind: 'intra-tier', isolated: false } },
+      { action: 'deny', log: false, reason: { kind: 'intra-tier', isolated: true } },
+    ];
+  }
+
+  intra(isolated: boolean): Verdict {
+    return this.intraOf[isolated ? 1 : 0];
+  }
+
+  of(rule: Rule): Verdict {
+    let v = this.byRule.get(rule.index);
+    if (!v) this.byRule.set(rule.index, (v = { action: rule.action, log: rule.log, reason: { kind: 'rule', rule } }));
+    return v;
+  }
 }
 
 /** First match over the pair's rules (policy order), else the default: Evaluator.evaluate for the pair. */
-function decide(policy: Policy, src: string, dst: string, rules: readonly Rule[]): DecidedClass[] {
-  return classesOfPair(src, dst, rules).map((c) => {
-    const rule = rules.find((r) => servicesMatch(r, c.proto, c.lo));
-    const verdict: Verdict = rule
-      ? { action: rule.action, log: rule.log, reason: { kind: 'rule', rule } }
-      : { action: policy.defaultAction, log: false, reason: { kind: 'default' } };
-    return { ...c, verdict };
-  });
+function decide(verdicts: Verdicts, src: string, dst: string, rules: readonly Rule[]): DecidedClass[] {
+  const out: DecidedClass[] = [];
+  for (const c of classesOfPair(src, dst, rules)) {
+    let verdict = verdicts.fallback;
+    for (const r of rules) {
+      if (servicesMatch(r, c.proto, c.lo)) {
+        verdict = verdicts.of(r);
+        break;
+      }
+    }
+    out.push(c.lo === undefined ? { src, dst, proto: c.proto, verdict } : { src, dst, proto: c.proto, lo: c.lo, hi: c.hi, verdict });
+  }
+  return out;
 }
 
 /** Two lists sorted by rule index, merged. */

@@ -2,7 +2,7 @@
 // destination tier. Input: Policy IR. Output: per destination tier, the source tiers in policy order.
 // Decided by the evaluator's flow classes (the oracle), never by scanning rules on our own.
 import type { Policy } from '../../ir/types.js';
-import { decideGroupedClasses } from '../../eval/grouped-classes.js';
+import { groupedClassesOf } from '../../eval/grouped-classes.js';
 
 /**
  * Docker >= 28.2 drops, in the raw table, packets addressed to a container that arrive from another
@@ -16,7 +16,7 @@ import { decideGroupedClasses } from '../../eval/grouped-classes.js';
 export function trustedSources(policy: Policy): Map<string, string[]> {
   const out = new Map<string, string[]>(policy.tiers.map((t) => [t.name, []]));
   // Groups come per source in policy tier order, so each destination's list stays in that order.
-  for (const g of decideGroupedClasses(policy)) {
+  for (const g of groupedClassesOf(policy)) {
     if (g.dsts[0] === g.src) continue; // inside one tier: no other bridge involved
     if (!g.classes.some((c) => c.verdict.action === 'allow' || c.verdict.log)) continue;
     for (const d of g.dsts) out.get(d)!.push(g.src);

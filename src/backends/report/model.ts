@@ -1,7 +1,7 @@
 // backends/report: every decision about REPORT.md, pure. Input: Policy (+ the evaluator's decided
 // classes). Output: ReportModel, Markdown fragments ready for templates/report/REPORT.md.hbs.
 import { decideAllClasses, type DecidedClass } from '../../eval/flow-classes.js';
-import { decideGroupedClasses, type DestinationGroup } from '../../eval/grouped-classes.js';
+import { groupedClassesOf, type DestinationGroup } from '../../eval/grouped-classes.js';
 import type { Policy, Rule, Tier } from '../../ir/types.js';
 import { buildGraph, classesByPair } from '../../graph/model.js';
 import { toMermaid } from '../../graph/mermaid.js';
@@ -120,7 +120,7 @@ function ruleRef(rule: Rule): string {
  */
 export function reportModel(policy: Policy, given?: readonly DecidedClass[]): ReportModel {
   const large = given === undefined && policy.tiers.length > MATRIX_MAX_TIERS;
-  const groups = large ? decideGroupedClasses(policy) : [];
+  const groups = large ? groupedClassesOf(policy) : [];
   const classes = large ? [] : given ?? decideAllClasses(policy);
   const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
   // Tier -> service names in one pass (a filter per tier would be tiers x services).
