@@ -11,7 +11,7 @@ readonly POLICY='three-tier'
 readonly MAIN_CHAIN='TW-THREE-TIER'
 readonly -a OWN_CHAINS=('TW-THREE-TIER' 'TW-THREE-TIER_D' 'TW-THREE-TIER_S0' 'TW-THREE-TIER_S1' 'TW-THREE-TIER_S2' 'TW-THREE-TIER_P0-2')
 # Any chain of any version of this policy: stale ones are removed by apply and cleanup.
-readonly OWN_CHAIN_RE='^TW-THREE-TIER(_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|D))?$'
+readonly OWN_CHAIN_RE='^TW-THREE-TIER(_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D))?$'
 readonly -a ENTRY_RULE=('-m' 'comment' '--comment' 'tierwall:three-tier' '-j' 'TW-THREE-TIER')
 readonly ENTRY_RULE_TEXT='-m comment --comment "tierwall:three-tier" -j TW-THREE-TIER'
 readonly -a NET_NAME=('frontend' 'backend' 'database')

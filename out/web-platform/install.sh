@@ -11,7 +11,7 @@ readonly POLICY='web-platform'
 readonly MAIN_CHAIN='TW-WEB-PLATFORM'
 readonly -a OWN_CHAINS=('TW-WEB-PLATFORM' 'TW-WEB-PLATFORM_D' 'TW-WEB-PLATFORM_S0' 'TW-WEB-PLATFORM_S1' 'TW-WEB-PLATFORM_S2' 'TW-WEB-PLATFORM_S3' 'TW-WEB-PLATFORM_S4' 'TW-WEB-PLATFORM_S5' 'TW-WEB-PLATFORM_S6' 'TW-WEB-PLATFORM_P0-5' 'TW-WEB-PLATFORM_P0-3' 'TW-WEB-PLATFORM_P0-4' 'TW-WEB-PLATFORM_P1-5' 'TW-WEB-PLATFORM_P2-5')
 # Any chain of any version of this policy: stale ones are removed by apply and cleanup.
-readonly OWN_CHAIN_RE='^TW-WEB-PLATFORM(_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|D))?$'
+readonly OWN_CHAIN_RE='^TW-WEB-PLATFORM(_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D))?$'
 readonly -a ENTRY_RULE=('-m' 'comment' '--comment' 'tierwall:web-platform' '-j' 'TW-WEB-PLATFORM')
 readonly ENTRY_RULE_TEXT='-m comment --comment "tierwall:web-platform" -j TW-WEB-PLATFORM'
 readonly -a NET_NAME=('edge' 'api' 'workers' 'cache' 'db' 'dns' 'monitoring')

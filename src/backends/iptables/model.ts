@@ -16,6 +16,7 @@ import {
   mainChainName,
   pairChainName,
   ruleComment,
+  sharedChainName,
   ruleTags,
   sourceChainName,
   tagOf,
@@ -75,6 +76,50 @@ export function buildIptables(policy: Policy): IptablesModel {
   const pairChains: IptChain[] = [];
   let extra = 0;
 
+  // `any`-source rules with specific destinations would otherwise be copied into every source
+  // chain (tiers x such rules lines). Instead, a run's share of them lives once in a shared chain
+  // (`_A<n>`, per range of them), entered by one line at the end of the run; a source copies one
+  // only into the pair chains of destinations its own rules name in that run, to keep its place.
+  const anySpecific = policy.rules.filter((r) => r.sourceAny && !r.destinationAny && matchesSomething(r));
+  const anyPos = new Map(anySpecific.map((r, k) => [r.index, k]));
+  const shared = new Map<string, string>();
+  let sharedCount = 0;
+  const sharedChain = (first: number, last: number): string => {
+    const key = `${first}:${last}`;
+    const known = shared.get(key);
+    if (known) return known;
+    const chain = sharedChainName(name, sharedCount++);
+    shared.set(key, chain);
+    const closedHere = new Set<number>();
+    const groups = new Map<number, Rule[]>();
+    for (let k = first; k <= last; k++) {
+      const r = anySpecific[k]!;
+      for (const d of r.destinations) {
+        const j = tierIndex.get(d);
+        if (j === undefined || closedHere.has(j)) continue;
+        let g = groups.get(j);
+        if (!g) groups.set(j, (g = []));
+        g.push(r);
+        if (r.allTraffic) closedHere.add(j);
+      }
+    }
+    const body: string[] = [];
+    for (const [j, group] of groups) {
+      const dst = policy.tiers[j]!;
+      const lines: string[] = [];
+      for (const r of group) for (const tail of lowered.get(r.index)!) lines.push(`-d ${dst.subnet.text} ${tail}`);
+      if (lines.length === 1) {
+        body.push(lines[0]!);
+        continue;
+      }
+      const sub = sharedChainName(name, sharedCount++);
+      body.push(line(`-d ${dst.subnet.text}`, comment(`pair:any:${dst.name}`), `-j ${sub}`));
+      pairChains.push({ name: sub, rules: lines });
+    }
+    pairChains.push({ name: chain, rules: body });
+    return chain;
+  };
+
   policy.tiers.forEach((src, i) => {
     const srcScope = `-s ${src.subnet.text}`;
     // Intra-tier first: decided by isolation alone, rules never apply (not even `any` ones).
@@ -83,10 +128,33 @@ export function buildIptables(policy: Policy): IptablesModel {
     // Pairs an all-traffic rule has decided: nothing after it can match them.
     const closed = new Set<number>();
     const pairsSeen = new Set<number>();
-    // The current run: rules with specific destinations, grouped per destination in order of first use.
-    let run = new Map<number, Rule[]>();
+    // The current run: rules with specific destinations, in policy order.
+    let run: Rule[] = [];
     const flush = (): void => {
-      for (const [j, group] of run) {
+      // Destinations the source's own rules name in this run: `any`-source rules to them are
+      // copied into their pair chains (first match among both); the rest stay in the shared chain.
+      const ownNamed = new Set<number>();
+      for (const r of run) if (!r.sourceAny) for (const d of r.destinations) ownNamed.add(tierIndex.get(d)!);
+      const groups = new Map<number, Rule[]>();
+      let first = -1;
+      let last = -1;
+      for (const r of run) {
+        if (r.sourceAny) {
+          const k = anyPos.get(r.index)!;
+          if (first < 0) first = k;
+          last = k;
+        }
+        for (const d of r.destinations) {
+          const j = tierIndex.get(d);
+          if (j === undefined || j === i || closed.has(j)) continue;
+          if (r.sourceAny && !ownNamed.has(j)) continue;
+          let group = groups.get(j);
+          if (!group) groups.set(j, (group = []));
+          group.push(r);
+          if (r.allTraffic) closed.add(j);
+        }
+      }
+      for (const [j, group] of groups) {
         const dst = policy.tiers[j]!;
         const scope = `${srcScope} -d ${dst.subnet.text}`;
         const body: string[] = [];
@@ -103,7 +171,11 @@ export function buildIptables(policy: Policy): IptablesModel {
         rules.push(line(scope, comment(`pair:${src.name}:${dst.name}`), `-j ${chain}`));
         pairChains.push({ name: chain, rules: body });
       }
-      run = new Map();
+      // Last in the run: every destination the source names was decided above or returned having
+      // matched none of the run's rules, so the shared chain cannot decide it out of order (its
+      // copies of them already failed to match).
+      if (first >= 0) rules.push(line(srcScope, comment('from-any'), `-j ${sharedChain(first, last)}`));
+      run = [];
     };
     let decidedAll = false;
     for (const rule of perSource[i]!) {
@@ -117,14 +189,7 @@ export function buildIptables(policy: Policy): IptablesModel {
         }
         continue;
       }
-      for (const d of rule.destinations) {
-        const j = tierIndex.get(d);
-        if (j === undefined || j === i || closed.has(j)) continue;
-        let group = run.get(j);
-        if (!group) run.set(j, (group = []));
-        group.push(rule);
-        if (rule.allTraffic) closed.add(j);
-      }
+      run.push(rule);
     }
     flush();
     // Every destination here is a tier other than the source (main chain and intra line).

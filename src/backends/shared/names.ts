@@ -74,10 +74,19 @@ export function extraPairChainName(policyName: string, n: number): string {
 }
 
 /**
+ * A chain shared by every source chain: a range of the `any`-source rules (with specific
+ * destinations) grouped per destination, or one such group. Numbered across the policy.
+ */
+export function sharedChainName(policyName: string, n: number): string {
+  if (!Number.isInteger(n) || n < 0 || n >= MAX_EXTRA_PAIR_CHAINS) throw new Error(`shared chain number ${n} out of range for chain names`);
+  return `${mainChainName(policyName)}_A${n}`;
+}
+
+/**
  * The sub-chain suffixes after the main chain's name, as an ERE. Policy names hold no '_', so no
  * suffix can be read as part of another policy's name; `_D` is shorter than any hash suffix.
  */
-export const OWNED_SUFFIX = '_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|D)';
+export const OWNED_SUFFIX = '_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D)';
 
 /** Does `chain` belong to this policy (main chain or one of its sub-chains)? For stale-chain cleanup. */
 export function isOwnedChain(policyName: string, chain: string): boolean {

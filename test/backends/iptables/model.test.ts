@@ -59,7 +59,8 @@ describe.each(models)('%s', (_name, spec, m) => {
       for (const r of rules) expect(r.src).toBe(src.subnet.text);
       // A pair chain is entered once per run of rules with specific destinations: never twice in a row.
       const jumps = rules.filter((r) => r.target.startsWith('TW-'));
-      for (const j of jumps) expect(j.dst).toBeDefined();
+      // Pair chains by destination; the shared chain of `any`-source rules without one.
+      for (const j of jumps) expect(j.target.includes('_A') ? j.dst : j.dst !== undefined).toBe(j.target.includes('_A') ? undefined : true);
       const last = rules.at(-1)!;
       if (last.comment !== `${spec.name}:default`) {
         // Only an all-traffic rule to `any` may end a source chain without the default.
@@ -73,9 +74,11 @@ describe.each(models)('%s', (_name, spec, m) => {
   it('references every chain but the dispatch chain exactly once and declares every target chain', () => {
     const names = new Set(m.chains.map((c) => c.name));
     const jumps = allRules(m).map((r) => parseRule(r.text).target).filter((t) => t.startsWith('TW-'));
-    const once = jumps.filter((j) => j !== dispatchChainName(spec.name));
+    // Shared chains of `any`-source rules are entered from every source chain that needs them.
+    const fromSources = new Set(m.chains.slice(2, 2 + T).flatMap((c) => c.rules.map((t) => parseRule(t).target)).filter((t) => t.includes('_A')));
+    const once = jumps.filter((j) => j !== dispatchChainName(spec.name) && !fromSources.has(j));
     expect(new Set(once).size).toBe(once.length);
-    expect(jumps.length - once.length).toBe(T);
+    expect(jumps.filter((j) => j === dispatchChainName(spec.name))).toHaveLength(T);
     expect(new Set([m.mainChain, ...jumps])).toEqual(names);
   });
 
@@ -85,8 +88,9 @@ describe.each(models)('%s', (_name, spec, m) => {
       const r = parseRule(text);
       if (r.target !== 'DROP' && r.target !== 'ACCEPT') continue;
       if (r.conntrack) continue;
-      expect(r.src, text).toBeDefined();
+      if (!chain.includes('_A')) expect(r.src, text).toBeDefined();
       if (pair.has(chain)) expect(r.dst, text).toBeDefined();
+      if (pair.has(chain) && !chain.includes('_A')) expect(r.src, text).toBeDefined();
     }
   });
 
@@ -169,15 +173,18 @@ describe('specific layouts', () => {
     ]);
     const p10 = m.chains.find((c) => c.name === 'TW-NASTY_P1-0')!.rules;
     expect(p10.filter((t) => t.includes('-j ACCEPT') && t.includes('L15'))).toHaveLength(2);
-    // ops -> any is all traffic: the `any -> api` rules before it keep their place (a pair chain
-    // entered first), then one inline DROP ends the source chain: no default after it.
-    expect(m.chains.some((c) => c.name === 'TW-NASTY_P3-0')).toBe(false);
-    expect(m.chains.find((c) => c.name === 'TW-NASTY_P3-1')!.rules.at(-1)).toContain('"nasty:L13" -j ACCEPT');
+    // ops -> any is all traffic: the `any -> api` rules before it keep their place (the shared
+    // chain of `any`-source rules, entered first), then one inline DROP ends the source chain.
+    expect(m.chains.some((c) => c.name === 'TW-NASTY_P3-0' || c.name === 'TW-NASTY_P3-1')).toBe(false);
     const s3 = m.chains.find((c) => c.name === 'TW-NASTY_S3')!.rules;
     expect(s3.slice(1)).toEqual([
-      '-s 10.81.4.0/26 -d 10.81.2.0/24 -m comment --comment "nasty:pair:ops:api" -j TW-NASTY_P3-1',
+      '-s 10.81.4.0/26 -m comment --comment "nasty:from-any" -j TW-NASTY_A0',
       '-s 10.81.4.0/26 -m comment --comment "nasty:L14" -j DROP',
     ]);
+    // The shared chain: the `any -> api` rules once, for every source.
+    expect(m.chains.find((c) => c.name === 'TW-NASTY_A0')!.rules).toEqual(['-d 10.81.2.0/24 -m comment --comment "nasty:pair:any:api" -j TW-NASTY_A1']);
+    expect(m.chains.find((c) => c.name === 'TW-NASTY_A1')!.rules.at(-1)).toContain('"nasty:L13" -j ACCEPT');
+    expect(new Set(allRules(m).filter((r) => r.text.includes('"nasty:L13"')).map((r) => r.chain))).toEqual(new Set(['TW-NASTY_A1']));
   });
 
   it('default allow: the default is a source-scoped ACCEPT, never an unscoped one', () => {
@@ -211,6 +218,26 @@ describe('specific layouts', () => {
     ]);
     expect(m.chains.find((c) => c.name === 'TW-RUNS_P0-1')!.rules.map((t) => parseRule(t).dports![0]!.lo)).toEqual([1, 2]);
     expect(m.chains.find((c) => c.name === 'TW-RUNS_Q0')!.rules.map((t) => parseRule(t).dports![0]!.lo)).toEqual([3, 4]);
+  });
+
+  it('keeps `any`-source rules once in a shared chain, copying them only next to a source\'s own rules', () => {
+    const m = buildIptables(buildPolicy({
+      name: 'anysrc',
+      tiers: ['a', 'b', 'c', 'd'].map((name, i) => ({ name, subnet: `10.8.${i}.0/24` })),
+      rules: [
+        { action: 'allow', from: 'any', to: ['b'], services: ['tcp/80'] },
+        { action: 'deny', from: ['a'], to: ['b'], services: ['tcp/70-90'] },
+        { action: 'allow', from: 'any', to: ['c'], services: ['udp/53'] },
+      ],
+    }));
+    const chain = (n: string) => m.chains.find((c) => c.name === n)!.rules.map(parseRule);
+    // a names b itself: the `any -> b` rule is copied ahead of its own rule (first match), then the
+    // shared chain for the rest, last in the run.
+    expect(chain('TW-ANYSRC_S0').map((r) => r.target)).toEqual(['ACCEPT', 'TW-ANYSRC_P0-1', 'TW-ANYSRC_A0', 'DROP']);
+    expect(chain('TW-ANYSRC_P0-1').map((r) => [r.dports![0]!.lo, r.target])).toEqual([[80, 'ACCEPT'], [70, 'DROP']]);
+    // Every other source only jumps to the same shared chain.
+    for (const k of [1, 2, 3]) expect(chain(`TW-ANYSRC_S${k}`).map((r) => r.target)).toEqual(['ACCEPT', 'TW-ANYSRC_A0', 'DROP']);
+    expect(chain('TW-ANYSRC_A0').map((r) => [r.dst, r.proto, r.target])).toEqual([['10.8.1.0/24', 'tcp', 'ACCEPT'], ['10.8.2.0/24', 'udp', 'ACCEPT']]);
   });
 
   it('grows with rules + tiers, not tiers^2: pairs without rules get no line', () => {

@@ -12,6 +12,7 @@ import {
   mainChainName,
   pairChainName,
   ruleTags,
+  sharedChainName,
   sourceChainName,
   unitBaseName,
 } from '../../../src/backends/shared/names.js';
@@ -39,7 +40,7 @@ describe('chain names', () => {
   it('keeps every chain of every valid name within 28 characters and iptables-safe', () => {
     fc.assert(
       fc.property(validName, (name) => {
-        for (const c of [mainChainName(name), sourceChainName(name, 999), pairChainName(name, 999, 999), dispatchChainName(name), extraPairChainName(name, MAX_EXTRA_PAIR_CHAINS - 1)]) {
+        for (const c of [mainChainName(name), sourceChainName(name, 999), pairChainName(name, 999, 999), dispatchChainName(name), extraPairChainName(name, MAX_EXTRA_PAIR_CHAINS - 1), sharedChainName(name, MAX_EXTRA_PAIR_CHAINS - 1)]) {
           expect(c.length).toBeLessThanOrEqual(MAX_CHAIN_NAME);
           expect(c).toMatch(/^TW-[A-Z0-9_-]+$/);
         }
@@ -67,6 +68,7 @@ describe('chain names', () => {
     expect(isOwnedChain('three-tier', 'TW-THREE-TIER_D')).toBe(true);
     expect(isOwnedChain('three-tier', 'TW-THREE-TIER_Q17')).toBe(true);
     expect(isOwnedChain('three-tier', 'TW-THREE-TIER_Q')).toBe(false);
+    expect(isOwnedChain('three-tier', 'TW-THREE-TIER_A0')).toBe(true);
     expect(isOwnedChain('three-tier', 'TW-THREE-TIER_X')).toBe(false);
     expect(isOwnedChain('three-tier', 'DOCKER-USER')).toBe(false);
   });
