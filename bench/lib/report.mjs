@@ -242,7 +242,7 @@ export function renderResults(data) {
   ])), '');
 
   L.push('## Ruleset shape', '');
-  L.push("tierwall dispatches main chain -> per-source chain (`-s`) -> per-pair chain (`-d`). Worst tier-to-tier path = max over source chains of (position of the jump in the main chain + position of the destination's rule in the source chain + rules in the pair chain). A packet from a tier to an address outside every tier runs the whole source chain, RETURNs, and the rest of the main chain. ferm's and Capirca's outputs are flat (Capirca's per-term chains are entered in order): a packet that no rule decides early is tested against every rule.", '');
+  L.push("tierwall dispatches main chain (`-d` per tier) -> dispatch chain (`-s` per tier) -> per-source chain -> per-pair chains (`-d`) and shared chains of `any`-source rules. Worst tier-to-tier path (an upper bound, bench/lib/ruleset.mjs) = the main and dispatch chains but their RETURNs + for the worst source chain and destination every line of the source chain and of every chain a packet to that destination can enter from it. A packet from a tier to an address outside every tier runs the main chain only. ferm's and Capirca's outputs are flat (Capirca's per-term chains are entered in order): a packet that no rule decides early is tested against every rule.", '');
   L.push(table(['size', 'tierwall rules', 'chains', 'main chain', 'largest source chain', 'largest pair chain', 'worst tier->tier', 'worst tier->outside', 'rules.v4', 'all artifacts', 'ferm rules = worst', 'Capirca rules = worst'], data.sizes.map((s) => {
     const t = s.shape.tierwall;
     if (!t) return [s.size.label, 'no rules.v4 (compile failed)', '', '', '', '', '', '', '', '', int(s.shape.ferm?.rules), int(s.shape.capirca?.rules)];

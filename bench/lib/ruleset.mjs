@@ -1,6 +1,6 @@
 // bench: the shape of a ruleset. Input: iptables-restore text (tierwall's rules.v4, ferm's or
-// Capirca's output). Output: the number of rules (`-A` lines) and, for tierwall's dispatch layout,
-// the most rules one packet is tested against.
+// Capirca's output). Output: the number of rules (`-A` lines) and, for tierwall's dispatch layout
+// (ARCHITECTURE.md, "The generated ruleset"), the most rules one packet is tested against.
 
 /** `-A` lines: the rules the kernel holds (Capirca's jumps to its per-term chains included). */
 export function countRules(text) {
@@ -9,7 +9,7 @@ export function countRules(text) {
   return n;
 }
 
-/** Chains in declaration order: name -> list of jump targets (one per rule, '' for none). */
+/** Chains in declaration order: name -> list of { target (jump target, '' for none), dst (-d or '') }. */
 function parseChains(text) {
   const chains = new Map();
   const order = [];
@@ -29,39 +29,47 @@ function parseChains(text) {
       order.push(rule[1]);
     }
     const jump = /(?:^| )-j (\S+)/.exec(rule[2]);
-    chains.get(rule[1]).push(jump ? jump[1] : '');
+    const dst = /(?:^| )-d (\S+)/.exec(rule[2]);
+    chains.get(rule[1]).push({ target: jump ? jump[1] : '', dst: dst ? dst[1] : '' });
   }
   return { chains, order };
 }
 
 /**
- * The worst path through tierwall's layout: main chain -> per-source chain (jumped to by `-s`) ->
- * per-pair chain (by `-d`). Tier subnets are disjoint, so a packet takes at most one jump per
- * chain. A NEW packet between two tiers is tested against (position of its source's jump in the
- * main chain) + (position of its destination's rule in the source chain) + (the whole pair chain,
- * when it reaches that chain's last rule). A packet from a tier to an address outside every tier
- * runs through the whole source chain, RETURNs, and through the rest of the main chain: (main) +
- * (source chain). Returns both maxima and the chain sizes.
+ * The worst path through tierwall's layout: main chain (`-d` per tier) -> dispatch chain (`-s` per
+ * tier) -> source chain -> pair chains (`-d`) and shared chains of `any`-source rules (no `-d`,
+ * grouped by `-d` inside). Tier subnets are disjoint, so a packet to tier d enters only the jumps
+ * whose `-d` is d or absent. Upper bound for a NEW packet between two tiers: the whole main chain
+ * but its RETURN + the whole dispatch chain but its RETURN + for the worst source chain and
+ * destination, every line of the source chain and of every chain the packet can enter from it.
+ * A packet to an address outside every tier runs the main chain only. Returns both maxima and the
+ * largest chain sizes.
  */
 export function worstPath(text) {
   const { chains, order } = parseChains(text);
   const main = order[0];
   const mainRules = chains.get(main) ?? [];
-  let tierToTier = 0;
-  let toForeign = 0;
+  const dispatch = chains.get(mainRules.find((r) => chains.has(r.target))?.target ?? '') ?? [];
+  const sources = new Set(dispatch.map((r) => r.target).filter((t) => chains.has(t)));
+  // Lines a packet to `dst` is tested against in `name` and everything it can jump to from there.
+  const cost = (name, dst, depth = 0) => {
+    const rules = chains.get(name) ?? [];
+    let n = rules.length;
+    if (depth > 8) return n;
+    for (const r of rules) if (chains.has(r.target) && (r.dst === '' || r.dst === dst)) n += cost(r.target, dst, depth + 1);
+    return n;
+  };
+  let worstSource = 0;
   let maxSource = 0;
+  for (const s of sources) {
+    const rules = chains.get(s);
+    maxSource = Math.max(maxSource, rules.length);
+    // Every destination the chain names, and one it does not ('' never equals a -d).
+    const dsts = new Set(['<other>', ...rules.map((r) => r.dst).filter((d) => d !== '')]);
+    for (const d of dsts) worstSource = Math.max(worstSource, cost(s, d));
+  }
   let maxPair = 0;
-  mainRules.forEach((target, p) => {
-    const source = chains.get(target);
-    if (!source) return; // a verdict or RETURN
-    maxSource = Math.max(maxSource, source.length);
-    toForeign = Math.max(toForeign, mainRules.length + source.length);
-    source.forEach((t, q) => {
-      const pair = chains.get(t);
-      const here = p + 1 + q + 1 + (pair ? pair.length : 0);
-      if (pair) maxPair = Math.max(maxPair, pair.length);
-      if (t !== 'RETURN') tierToTier = Math.max(tierToTier, here);
-    });
-  });
-  return { tierToTier, toForeign, mainChain: mainRules.length, maxSourceChain: maxSource, maxPairChain: maxPair, chains: order.length };
+  for (const [name, rules] of chains) if (name !== main && !sources.has(name) && rules !== dispatch) maxPair = Math.max(maxPair, rules.length);
+  const tierToTier = Math.max(0, mainRules.length - 1) + Math.max(0, dispatch.length - 1) + worstSource;
+  return { tierToTier, toForeign: mainRules.length, mainChain: mainRules.length, maxSourceChain: maxSource, maxPairChain: maxPair, chains: order.length };
 }

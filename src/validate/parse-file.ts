@@ -58,7 +58,8 @@ export function parseRestoreFile(text: string): ParsedFile {
     problems.push(ruleProblem(no + 1, '', state === 'start' ? 'no *filter table' : 'the table is not committed (no COMMIT)'));
   }
   const ruleset = { chains, text, lineStarts };
-  problems.push(...jumpLoops(ruleset));
+  // A loop, not push(...): a hostile ruleset can have more loops than the argument limit.
+  for (const p of jumpLoops(ruleset)) problems.push(p);
   return { ruleset, problems };
 }
 

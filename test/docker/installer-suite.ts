@@ -133,11 +133,12 @@ export function installerSuite(label: string, pick: (e: Engine) => boolean): voi
     }, 300_000);
 
     it('verify lists a deleted rule and exits 3; apply repairs it', async () => {
-      await lab.exec('iptables', ['-w', '5', '-D', 'TW-THREE-TIER_P1-2', '1']);
+      // Rule 2 of backend's source chain: its allow to database (rule 1 is the intra-tier verdict).
+      await lab.exec('iptables', ['-w', '5', '-D', 'TW-THREE-TIER_S1', '2']);
       const r = await timed('verify (drift)', () => verify());
       expectStatus(r, 3);
-      expect(r.stdout).toContain('drift: chain TW-THREE-TIER_P1-2 differs from the compiled policy');
-      expect(r.stdout).toContain('< -A TW-THREE-TIER_P1-2 -s 172.20.2.0/24 -d 172.20.3.0/24 -p tcp -m tcp --dport 5432');
+      expect(r.stdout).toContain('drift: chain TW-THREE-TIER_S1 differs from the compiled policy');
+      expect(r.stdout).toContain('< -A TW-THREE-TIER_S1 -s 172.20.2.0/24 -d 172.20.3.0/24 -p tcp -m tcp --dport 5432');
       expectStatus(await apply(script.v1!, ['--no-persist']), 0);
       expectStatus(await verify(), 0);
       expect((await tables(lab)).filter).toBe(applied.filter);
@@ -156,12 +157,13 @@ export function installerSuite(label: string, pick: (e: Engine) => boolean): voi
         expect(r.stderr).toContain('rolled back: tierwall\'s chains, its DOCKER-USER jump and the networks are as before this run');
         expect(await tables(lab)).toEqual(t0);
       }
-      // v2 for real (a new pair chain), then v1 again: the chain v1 lacks is removed as stale.
+      // v2 for real (a new pair chain: frontend -> backend now has two rules), then v1 again: the
+      // chain v1 lacks is removed as stale.
       expectStatus(await apply(script.v2!, ['--no-persist']), 0);
       expectStatus(await verify(script.v2), 0);
-      expect((await tables(lab)).filter).toMatch(/^-N TW-THREE-TIER_P1-0$/m);
+      expect((await tables(lab)).filter).toMatch(/^-N TW-THREE-TIER_P0-1$/m);
       const back = await apply(script.v1!, ['--no-persist']);
-      expect(back.stdout).toContain('removed stale chain(s): TW-THREE-TIER_P1-0');
+      expect(back.stdout).toContain('removed stale chain(s): TW-THREE-TIER_P0-1');
       expect((await tables(lab)).filter).toBe(applied.filter);
     }, 180_000);
 

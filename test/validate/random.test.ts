@@ -48,14 +48,23 @@ describe('random policies', () => {
     );
   });
 
-  it('flipping the first verdict of a pair chain is always caught', () => {
-    // Only LOG rules come before it, so it decides some class, which then gets the other verdict.
+  it('flipping the verdict of the first rule of a source chain is always caught', () => {
+    // The line after the intra-tier one belongs to the source's first rule (inline, or the first
+    // verdict of the pair chain it jumps to, after that rule's LOG): nothing before it can decide
+    // its flows, so the flip changes a verdict. A chain with no rules goes straight to the default.
     fc.assert(
       fc.property(policySpecArb, (spec) => {
         const p = buildPolicy(spec);
         const { text, entry } = backendOutput(p);
-        const anchor = /^-A TW-RND_P\d+-\d+ .*-j (ACCEPT|DROP)$/;
-        if (!text.split('\n').some((l) => anchor.test(l))) return;
+        const lines = text.split('\n');
+        let k = lines.findIndex((l, n) => /^-A TW-RND_S\d+ /.test(l) && lines[n - 1]!.includes(':intra:') && !l.includes(':default"'));
+        if (k < 0) return;
+        if (lines[k]!.includes(':from-any"')) return; // a shared chain: other sources' rules may come first
+        const jump = / -j (TW-RND_[PQ][0-9-]+)$/.exec(lines[k]!);
+        if (jump) k = lines.findIndex((l) => l.startsWith(`-A ${jump[1]} `));
+        while (lines[k]!.includes(' -j LOG ')) k++; // the verdict it logs comes right after
+        const anchorLine = lines[k]!;
+        const anchor = new RegExp(`^${anchorLine.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
         const flipped = editLine(text, anchor, (l) => (l.endsWith('ACCEPT') ? l.replace(/ACCEPT$/, 'DROP') : l.replace(/DROP$/, 'ACCEPT')));
         expect(validateIptables(p, flipped, entry).ok).toBe(false);
       }),

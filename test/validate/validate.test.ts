@@ -62,25 +62,25 @@ describe('negative space', () => {
   it('a rule that decides foreign traffic is caught, with the foreign address in the flow', () => {
     const p = buildPolicy(THREE_TIER);
     const { text, entry } = backendOutput(p);
-    // Dropping the frontend chain's final RETURN is benign (the chain's end returns too) ...
-    const benign = deleteLine(text, /^-A TW-THREE-TIER_S0 .*foreign/);
+    // Dropping the main chain's final RETURN is benign (the chain's end returns too) ...
+    const benign = deleteLine(text, /^-A TW-THREE-TIER .*foreign/);
     expect(validateIptables(p, benign, entry).ok).toBe(true);
     // ... but turning it into a DROP makes tierwall decide traffic to the internet.
-    const bad = editLine(text, /^-A TW-THREE-TIER_S0 .*foreign/, (l) => l.replace('-j RETURN', '-d 0.0.0.0/0 -j DROP'));
+    const bad = editLine(text, /^-A TW-THREE-TIER .*foreign/, (l) => l.replace('-j RETURN', '-d 0.0.0.0/0 -j DROP'));
     const r = validateIptables(p, bad, entry);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.problems[0]).toMatchObject({
       kind: 'flow',
       flow: { src: 'frontend', dst: '203.0.113.7', state: 'NEW', proto: 'tcp', lo: 1, hi: 65535 },
       expected: { verdict: 'RETURN', reason: { kind: 'foreign' } },
-      actual: { verdict: 'DROP', cause: { kind: 'rule', rule: { chain: 'TW-THREE-TIER_S0', num: 4 } } },
+      actual: { verdict: 'DROP', cause: { kind: 'rule', rule: { chain: 'TW-THREE-TIER', num: 5 } } },
     });
   });
 
   it('a rule for a foreign prefix is probed inside that prefix, not just at 203.0.113.7', () => {
     const p = buildPolicy(THREE_TIER);
     const { text, entry } = backendOutput(p);
-    const bad = editLine(text, /^-A TW-THREE-TIER_S1 .*foreign/, (l) => l.replace('-m comment', '-d 192.168.0.0/16 -m comment').replace('-j RETURN', '-j ACCEPT'));
+    const bad = editLine(text, /^-A TW-THREE-TIER .*foreign/, (l) => l.replace('-m comment', '-s 172.20.2.0/24 -d 192.168.0.0/16 -m comment').replace('-j RETURN', '-j ACCEPT'));
     const r = validateIptables(p, bad, entry);
     expect(!r.ok && r.problems[0]).toMatchObject({ flow: { src: 'backend', dst: '192.168.0.0' }, actual: { verdict: 'ACCEPT' } });
   });
@@ -88,7 +88,7 @@ describe('negative space', () => {
   it('a scope that covers only part of a tier is reported as SPLIT', () => {
     const p = buildPolicy(THREE_TIER);
     const { text, entry } = backendOutput(p);
-    const bad = editLine(text, /^-A TW-THREE-TIER -s 172\.20\.2\.0\/24/, (l) => l.replace('172.20.2.0/24', '172.20.2.0/25'));
+    const bad = editLine(text, /^-A TW-THREE-TIER_D -s 172\.20\.2\.0\/24/, (l) => l.replace('172.20.2.0/24', '172.20.2.0/25'));
     const r = validateIptables(p, bad, entry);
     expect(!r.ok && r.problems[0]).toMatchObject({ flow: { src: 'backend' }, actual: { verdict: 'SPLIT' } });
   });
@@ -98,7 +98,9 @@ describe('benign rewrites still validate', () => {
   const p = buildPolicy(NASTY);
   const { text, entry } = backendOutput(p);
   it.each([
-    ['reordering disjoint dispatch rules', (t: string) => swapWithNext(t, /^-A TW-NASTY -s 10\.81\.1\.0/)],
+    ['reordering disjoint destination checks', (t: string) => swapWithNext(t, /^-A TW-NASTY -d 10\.81\.1\.0/)],
+    ['reordering disjoint dispatch rules', (t: string) => swapWithNext(t, /^-A TW-NASTY_D -s 10\.81\.1\.0/)],
+    ['reordering lines of one source chain for different destinations', (t: string) => swapWithNext(t, /^-A TW-NASTY_S0 -s 10\.81\.1\.0\/24 -d 10\.81\.3\.0/)],
     ['a comment line and blank lines', (t: string) => t.replace('*filter\n', '*filter\n# hand edit\n\n')],
     ['counters on a declaration', (t: string) => t.replace(':TW-NASTY - [0:0]', ':TW-NASTY - [12:3400]')],
     ['-p tcp --dport without -m tcp', (t: string) => t.replaceAll('-p tcp -m tcp --dport', '-p tcp --dport')],

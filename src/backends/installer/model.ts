@@ -4,7 +4,7 @@
 import type { Policy, Tier } from '../../ir/types.js';
 import type { Artifact } from '../types.js';
 import type { IptablesModel } from '../iptables/model-types.js';
-import { mainChainName } from '../shared/names.js';
+import { mainChainName, OWNED_SUFFIX } from '../shared/names.js';
 import { networkName } from '../shared/network-name.js';
 import { artifactLogrotate, artifactRsyslog, artifactUnit, hostLayout, unitNames, type HostLayout, type UnitNames } from './layout.js';
 import { splitRuleArgs } from './shell.js';
@@ -74,10 +74,10 @@ export interface InstallerInputs {
   readonly logging: readonly Artifact[];
 }
 
-/** The ERE form of names.ts isOwnedChain(): the main chain, `_S<n>` and `_P<n>-<m>` sub-chains. */
+/** The ERE form of names.ts isOwnedChain(): the main chain and its sub-chains (OWNED_SUFFIX). */
 export function ownChainPattern(policyName: string): string {
   const main = mainChainName(policyName).replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
-  return `^${main}(_(S[0-9]+|P[0-9]+-[0-9]+))?$`;
+  return `^${main}(${OWNED_SUFFIX})?$`;
 }
 
 function networkOf(policy: Policy, t: Tier, trusted: readonly string[]): InstallerNetwork {

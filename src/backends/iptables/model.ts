@@ -1,13 +1,22 @@
 // backends/iptables: every decision of the ruleset, pure. Input: Policy IR. Output: IptablesModel
 // (tierwall's own chains and their rules, written as iptables-save prints them, plus the entry rule).
+//
+// Shape (docs/semantics.md, "The generated ruleset"): main chain -> by destination tier -> the
+// dispatch chain -> by source tier -> one chain per source holding, in policy order, the rules that
+// name that source (or `any`). Inside a source chain, maximal runs of rules with specific
+// destinations are grouped per destination into pair chains entered by one `-d` jump each. The
+// output grows with rules + tiers (+ the copies of `any`-source rules), never with tiers^2.
 import type { Action, Policy, Rule } from '../../ir/types.js';
 import type { IptChain, IptablesModel } from './model-types.js';
 import { serviceMatches } from './matches.js';
 import {
+  dispatchChainName,
+  extraPairChainName,
   logPrefix,
   mainChainName,
   pairChainName,
   ruleComment,
+  sharedChainName,
   ruleTags,
   sourceChainName,
   tagOf,
@@ -32,60 +41,159 @@ function line(...parts: string[]): string {
   return parts.filter((p) => p !== '').join(' ');
 }
 
-/** Builds the ruleset: main chain -> per-source chain (by -s) -> per-pair chain (by -d). */
+/** A rule is emitted only when it can match something (services, or all traffic). */
+const matchesSomething = (r: Rule): boolean => r.allTraffic || r.services.length > 0;
+
+/** Builds the ruleset: main (-d tier) -> dispatch (-s tier) -> per-source chain -> per-pair chains. */
 export function buildIptables(policy: Policy): IptablesModel {
   const name = policy.name;
   const comment = (what: string): string => `-m comment --comment ${quoted(ruleComment(name, what))}`;
   const main = mainChainName(name);
+  const dispatch = dispatchChainName(name);
   const chains: IptChain[] = [];
 
   // Main chain: replies first (Docker's isolation would drop replies of allowed cross-bridge flows),
-  // then dispatch by source subnet. Packets from no tier fall through to RETURN: not ours to decide.
+  // then only packets to a tier go on. Checking the destination once here is what lets a source
+  // chain end in one default line and hold `any`-destination rules without a line per tier.
+  // Packets to no tier fall through to RETURN: not ours to decide.
   const mainRules = [line('-m conntrack --ctstate RELATED,ESTABLISHED', comment('established'), '-j ACCEPT')];
-  policy.tiers.forEach((t, i) => {
-    mainRules.push(line(`-s ${t.subnet.text}`, comment(`from:${t.name}`), `-j ${sourceChainName(name, i)}`));
-  });
+  for (const t of policy.tiers) mainRules.push(line(`-d ${t.subnet.text}`, comment(`to:${t.name}`), `-j ${dispatch}`));
   mainRules.push(line(comment('foreign'), '-j RETURN'));
   chains.push({ name: main, rules: mainRules });
 
-  const byPair = rulesByPair(policy);
+  // Dispatch by source; packets from no tier (the host, the internet) are not ours either.
+  const dispatchRules: string[] = [];
+  policy.tiers.forEach((t, i) => {
+    dispatchRules.push(line(`-s ${t.subnet.text}`, comment(`from:${t.name}`), `-j ${sourceChainName(name, i)}`));
+  });
+  dispatchRules.push(line(comment('foreign'), '-j RETURN'));
+  chains.push({ name: dispatch, rules: dispatchRules });
+
   const lowered = lowerRules(policy, comment);
-  const T = policy.tiers.length;
-  // Built once: with T tiers the source chains hold T^2 lines, most of them this default.
+  const tierIndex = new Map(policy.tiers.map((t, i) => [t.name, i]));
   const defaultTail = line(comment('default'), `-j ${target(policy.defaultAction)}`);
+  const perSource = rulesBySource(policy, tierIndex);
   const pairChains: IptChain[] = [];
+  let extra = 0;
+
+  // `any`-source rules with specific destinations would otherwise be copied into every source
+  // chain (tiers x such rules lines). Instead, a run's share of them lives once in a shared chain
+  // (`_A<n>`, per range of them), entered by one line at the end of the run; a source copies one
+  // only into the pair chains of destinations its own rules name in that run, to keep its place.
+  const anySpecific = policy.rules.filter((r) => r.sourceAny && !r.destinationAny && matchesSomething(r));
+  const anyPos = new Map(anySpecific.map((r, k) => [r.index, k]));
+  const shared = new Map<string, string>();
+  let sharedCount = 0;
+  const sharedChain = (first: number, last: number): string => {
+    const key = `${first}:${last}`;
+    const known = shared.get(key);
+    if (known) return known;
+    const chain = sharedChainName(name, sharedCount++);
+    shared.set(key, chain);
+    const closedHere = new Set<number>();
+    const groups = new Map<number, Rule[]>();
+    for (let k = first; k <= last; k++) {
+      const r = anySpecific[k]!;
+      for (const d of r.destinations) {
+        const j = tierIndex.get(d);
+        if (j === undefined || closedHere.has(j)) continue;
+        let g = groups.get(j);
+        if (!g) groups.set(j, (g = []));
+        g.push(r);
+        if (r.allTraffic) closedHere.add(j);
+      }
+    }
+    const body: string[] = [];
+    for (const [j, group] of groups) {
+      const dst = policy.tiers[j]!;
+      const lines: string[] = [];
+      for (const r of group) for (const tail of lowered.get(r.index)!) lines.push(`-d ${dst.subnet.text} ${tail}`);
+      if (lines.length === 1) {
+        body.push(lines[0]!);
+        continue;
+      }
+      const sub = sharedChainName(name, sharedCount++);
+      body.push(line(`-d ${dst.subnet.text}`, comment(`pair:any:${dst.name}`), `-j ${sub}`));
+      pairChains.push({ name: sub, rules: lines });
+    }
+    pairChains.push({ name: chain, rules: body });
+    return chain;
+  };
+
   policy.tiers.forEach((src, i) => {
-    const rules: string[] = [];
-    policy.tiers.forEach((dst, j) => {
-      const scope = `-s ${src.subnet.text} -d ${dst.subnet.text}`;
-      if (i === j) {
-        // Intra-tier: decided by isolation alone, rules never apply.
-        const what = src.isolated ? `isolated:${src.name}` : `intra:${src.name}`;
-        rules.push(line(scope, comment(what), `-j ${src.isolated ? 'DROP' : 'ACCEPT'}`));
-        return;
+    const srcScope = `-s ${src.subnet.text}`;
+    // Intra-tier first: decided by isolation alone, rules never apply (not even `any` ones).
+    const what = src.isolated ? `isolated:${src.name}` : `intra:${src.name}`;
+    const rules: string[] = [line(`${srcScope} -d ${src.subnet.text}`, comment(what), `-j ${src.isolated ? 'DROP' : 'ACCEPT'}`)];
+    // Pairs an all-traffic rule has decided: nothing after it can match them.
+    const closed = new Set<number>();
+    const pairsSeen = new Set<number>();
+    // The current run: rules with specific destinations, in policy order.
+    let run: Rule[] = [];
+    const flush = (): void => {
+      // Destinations the source's own rules name in this run: `any`-source rules to them are
+      // copied into their pair chains (first match among both); the rest stay in the shared chain.
+      const ownNamed = new Set<number>();
+      for (const r of run) if (!r.sourceAny) for (const d of r.destinations) ownNamed.add(tierIndex.get(d)!);
+      const groups = new Map<number, Rule[]>();
+      let first = -1;
+      let last = -1;
+      for (const r of run) {
+        if (r.sourceAny) {
+          const k = anyPos.get(r.index)!;
+          if (first < 0) first = k;
+          last = k;
+        }
+        for (const d of r.destinations) {
+          const j = tierIndex.get(d);
+          if (j === undefined || j === i || closed.has(j)) continue;
+          if (r.sourceAny && !ownNamed.has(j)) continue;
+          let group = groups.get(j);
+          if (!group) groups.set(j, (group = []));
+          group.push(r);
+          if (r.allTraffic) closed.add(j);
+        }
       }
-      const pairRules = byPair.get(i * T + j);
-      if (!pairRules) {
-        // Nothing to match: the default verdict directly, still scoped to the pair.
-        rules.push(`${scope} ${defaultTail}`);
-        return;
+      for (const [j, group] of groups) {
+        const dst = policy.tiers[j]!;
+        const scope = `${srcScope} -d ${dst.subnet.text}`;
+        const body: string[] = [];
+        for (const r of group) for (const tail of lowered.get(r.index)!) body.push(`${scope} ${tail}`);
+        if (body.length === 1) {
+          // One line: as cheap as the jump it would replace.
+          rules.push(body[0]!);
+          continue;
+        }
+        // The pair's first group is named by the pair; later groups (after an `any`-destination
+        // rule) by a policy-wide counter, as chain names have no room for a third number.
+        const chain = pairsSeen.has(j) ? extraPairChainName(name, extra++) : pairChainName(name, i, j);
+        pairsSeen.add(j);
+        rules.push(line(scope, comment(`pair:${src.name}:${dst.name}`), `-j ${chain}`));
+        pairChains.push({ name: chain, rules: body });
       }
-      const body = pairRules.flatMap((r) => lowered.get(r.index)!.map((tail) => `${scope} ${tail}`));
-      // Everything after an all-traffic rule is unreachable: the default only when it can apply.
-      if (!pairRules[pairRules.length - 1]!.allTraffic) {
-        body.push(`${scope} ${defaultTail}`);
+      // Last in the run: every destination the source names was decided above or returned having
+      // matched none of the run's rules, so the shared chain cannot decide it out of order (its
+      // copies of them already failed to match).
+      if (first >= 0) rules.push(line(srcScope, comment('from-any'), `-j ${sharedChain(first, last)}`));
+      run = [];
+    };
+    let decidedAll = false;
+    for (const rule of perSource[i]!) {
+      if (rule.destinationAny) {
+        // A barrier: nothing moves across it, so the run so far is emitted first.
+        flush();
+        for (const tail of lowered.get(rule.index)!) rules.push(`${srcScope} ${tail}`);
+        if (rule.allTraffic) {
+          decidedAll = true; // every destination decided: the rest of the source's rules are dead
+          break;
+        }
+        continue;
       }
-      if (body.length === 1) {
-        // A lone all-traffic rule without log: one line, as cheap as the jump it would replace.
-        rules.push(body[0]!);
-        return;
-      }
-      const chain = pairChainName(name, i, j);
-      rules.push(line(scope, comment(`pair:${src.name}:${dst.name}`), `-j ${chain}`));
-      pairChains.push({ name: chain, rules: body });
-    });
-    // A destination outside every tier (the internet, the host's LAN): left to Docker.
-    rules.push(line(comment('foreign'), '-j RETURN'));
+      run.push(rule);
+    }
+    flush();
+    // Every destination here is a tier other than the source (main chain and intra line).
+    if (!decidedAll) rules.push(`${srcScope} ${defaultTail}`);
     chains.push({ name: sourceChainName(name, i), rules });
   });
   // A loop, not push(...): a large policy has more pair chains than the argument limit.
@@ -104,32 +212,37 @@ export function entryRuleOf(policyName: string): string {
 }
 
 /**
- * The rules of each ordered pair (key src * T + dst, tier indices), in policy order, cut after the
- * first all-traffic rule (nothing after it can match). Built in one pass over the rules, so the cost
- * follows the output size, not tiers^2 x rules.
+ * Per source tier (by index), the rules naming it, in policy order; `any`-source rules are kept in
+ * one list and merged in per source, so building the index costs rules + tiers, not rules x tiers.
  */
-function rulesByPair(policy: Policy): Map<number, Rule[]> {
-  const T = policy.tiers.length;
-  const index = new Map(policy.tiers.map((t, i) => [t.name, i]));
-  const byPair = new Map<number, Rule[]>();
-  const closed = new Set<number>();
+function rulesBySource(policy: Policy, tierIndex: ReadonlyMap<string, number>): Rule[][] {
+  const own: Rule[][] = policy.tiers.map(() => []);
+  const anySource: Rule[] = [];
   for (const rule of policy.rules) {
-    if (!rule.allTraffic && rule.services.length === 0) continue; // matches nothing
+    if (!matchesSomething(rule)) continue;
+    if (rule.sourceAny) {
+      anySource.push(rule);
+      continue;
+    }
     for (const s of rule.sources) {
-      for (const d of rule.destinations) {
-        const i = index.get(s);
-        const j = index.get(d);
-        if (i === undefined || j === undefined || i === j) continue;
-        const key = i * T + j;
-        if (closed.has(key)) continue;
-        let list = byPair.get(key);
-        if (!list) byPair.set(key, (list = []));
-        list.push(rule);
-        if (rule.allTraffic) closed.add(key);
-      }
+      const i = tierIndex.get(s);
+      if (i !== undefined) own[i]!.push(rule);
     }
   }
-  return byPair;
+  if (anySource.length === 0) return own;
+  return own.map((list) => mergeByIndex(list, anySource));
+}
+
+/** Two lists sorted by rule index, merged. */
+function mergeByIndex(a: readonly Rule[], b: readonly Rule[]): Rule[] {
+  const out: Rule[] = [];
+  let x = 0;
+  let y = 0;
+  while (x < a.length || y < b.length) {
+    if (y >= b.length || (x < a.length && a[x]!.index < b[y]!.index)) out.push(a[x++]!);
+    else out.push(b[y++]!);
+  }
+  return out;
 }
 
 /**

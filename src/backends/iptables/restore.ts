@@ -5,10 +5,13 @@ import { render } from '../shared/render.js';
 
 /** rules.v4 for `iptables-restore -w --noflush`: `:CHAIN - [0:0]` per owned chain, its `-A` lines, COMMIT. */
 export function restoreText(model: IptablesModel): string {
+  // One array of lines joined once, not a template loop or a string per chain: large policies
+  // have hundreds of thousands of lines.
+  const appends: string[] = [];
+  for (const c of model.chains) for (const r of c.rules) appends.push(`-A ${c.name} ${r}`);
   return render('iptables/rules.v4.hbs', {
     mainChain: model.mainChain,
     declarations: model.chains.map((c) => `:${c.name} - [0:0]`).join('\n'),
-    // One joined block, not a template loop: large policies have a million lines.
-    appends: model.chains.map((c) => c.rules.map((r) => `-A ${c.name} ${r}`).join('\n')).filter((b) => b !== '').join('\n'),
+    appends: appends.join('\n'),
   });
 }

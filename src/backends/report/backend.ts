@@ -5,7 +5,7 @@ import type { Policy } from '../../ir/types.js';
 import { render } from '../shared/render.js';
 import { reportModel, type ReportModel } from './model.js';
 
-export { reportModel, reachabilityMatrix, loggedDenies, matrixCell, type ReportModel } from './model.js';
+export { reportModel, reachabilityMatrix, reachabilityListing, listingOrder, loggedDenies, loggedDeniesGrouped, matrixCell, MATRIX_MAX_TIERS, type ReportModel } from './model.js';
 
 /** Fills templates/report/REPORT.md.hbs; nothing here decides anything. */
 export function emitReport(model: ReportModel): string {

@@ -1,6 +1,7 @@
 // backends/report: every decision about REPORT.md, pure. Input: Policy (+ the evaluator's decided
 // classes). Output: ReportModel, Markdown fragments ready for templates/report/REPORT.md.hbs.
 import { decideAllClasses, type DecidedClass } from '../../eval/flow-classes.js';
+import { groupedClassesOf, type DestinationGroup } from '../../eval/grouped-classes.js';
 import type { Policy, Rule, Tier } from '../../ir/types.js';
 import { buildGraph, classesByPair } from '../../graph/model.js';
 import { toMermaid } from '../../graph/mermaid.js';
@@ -10,11 +11,22 @@ import { mdTable, mdText } from './markdown.js';
 /** What a matrix cell shows for "nothing allowed". */
 export const NOTHING = '—';
 
+/**
+ * Above this many tiers a tiers x tiers matrix is unreadable (and tiers^2 to build): the report
+ * lists, per source, the destinations its rules name and one line for all the other tiers, and
+ * draws no diagram.
+ */
+export const MATRIX_MAX_TIERS = 50;
+
 export interface ReportModel {
   readonly title: string;
   readonly defaultAction: string;
+  /** How to read matrixTable: a tiers x tiers matrix, or the per-source listing of large policies. */
+  readonly reachabilityIntro: string;
   readonly tiersTable: string;
   readonly matrixTable: string;
+  /** Empty string when the policy has more tiers than a diagram can show (the template says so). */
+  readonly mermaidOmitted: string;
   /** Empty string when nothing is denied with logging (the template then says so). */
   readonly loggedDeniesTable: string;
   readonly publishedTable: string;
@@ -62,23 +74,73 @@ export function loggedDenies(classes: readonly DecidedClass[]): LoggedDeny[] {
   return out;
 }
 
+/** The label of a destination group: the tier, or "every other tier (N)" for the unnamed group. */
+function groupLabel(g: DestinationGroup): string {
+  return g.unnamed ? `every other tier (${g.dsts.length})` : g.dsts[0]!;
+}
+
+/**
+ * The per-source listing of a large policy, as rows of plain cells: [source, destination, cell].
+ * Per source in tier order: its own tier, each destination its rules name, then every other tier.
+ */
+export function reachabilityListing(policy: Policy, groups: readonly DestinationGroup[]): string[][] {
+  const tier = new Map(policy.tiers.map((t) => [t.name, t]));
+  return listingOrder(groups).map((g) => [g.src, groupLabel(g), matrixCell(tier.get(g.src)!, tier.get(g.dsts[0]!)!, g.classes)]);
+}
+
+/** Groups per source as decideGroupedClasses gives them (contiguous), the unnamed one moved last. */
+export function listingOrder(groups: readonly DestinationGroup[]): DestinationGroup[] {
+  const out: DestinationGroup[] = [];
+  let unnamed: DestinationGroup | undefined;
+  groups.forEach((g, k) => {
+    if (g.unnamed) unnamed = g;
+    else out.push(g);
+    if (unnamed && groups[k + 1]?.src !== g.src) {
+      out.push(unnamed);
+      unnamed = undefined;
+    }
+  });
+  return out;
+}
+
+/** loggedDenies over destination groups: the unnamed group is one row per deciding rule. */
+export function loggedDeniesGrouped(groups: readonly DestinationGroup[]): LoggedDeny[] {
+  const out: LoggedDeny[] = [];
+  for (const g of listingOrder(groups)) for (const d of loggedDenies(g.classes)) out.push({ ...d, dst: groupLabel(g) });
+  return out;
+}
+
 function ruleRef(rule: Rule): string {
   return `rule ${rule.index + 1} (line ${rule.origin.line})`;
 }
 
-/** Builds the report model; `classes` defaults to decideAllClasses(policy), the evaluator's answer. */
-export function reportModel(policy: Policy, classes: readonly DecidedClass[] = decideAllClasses(policy)): ReportModel {
+/**
+ * Builds the report model; `classes` defaults to decideAllClasses(policy), the evaluator's answer.
+ * Policies with more than MATRIX_MAX_TIERS tiers use the grouped classes instead (never tiers^2).
+ */
+export function reportModel(policy: Policy, given?: readonly DecidedClass[]): ReportModel {
+  const large = given === undefined && policy.tiers.length > MATRIX_MAX_TIERS;
+  const groups = large ? groupedClassesOf(policy) : [];
+  const classes = large ? [] : given ?? decideAllClasses(policy);
   const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
-  const servicesIn = (t: Tier): string => policy.services.filter((s) => s.tiers.includes(t.name)).map((s) => mdText(s.name)).join(', ') || NOTHING;
+  // Tier -> service names in one pass (a filter per tier would be tiers x services).
+  const servicesOf = new Map<string, string[]>();
+  for (const s of policy.services) for (const t of s.tiers) (servicesOf.get(t) ?? servicesOf.set(t, []).get(t)!).push(mdText(s.name));
+  const servicesIn = (t: Tier): string => servicesOf.get(t.name)?.join(', ') || NOTHING;
   const tiersTable = mdTable(
     ['Tier', 'Subnet', 'Gateway', 'Bridge', 'Isolated', 'Services'],
     policy.tiers.map((t) => [`**${mdText(t.name)}**`, mdText(t.subnet.text), mdText(t.gateway), mdText(t.bridge), yesNo(t.isolated), servicesIn(t)]),
   );
-  const matrixTable = mdTable(
-    ['From ↓ To →', ...policy.tiers.map((t) => `**${mdText(t.name)}**`)],
-    reachabilityMatrix(policy, classes).map(([src, ...cells]) => [`**${mdText(src!)}**`, ...cells.map(mdText)]),
-  );
-  const denies = loggedDenies(classes);
+  const matrixTable = large
+    ? mdTable(['From', 'To', 'Allowed'], reachabilityListing(policy, groups).map(([src, dst, cell]) => [`**${mdText(src!)}**`, mdText(dst!), mdText(cell!)]))
+    : mdTable(
+        ['From ↓ To →', ...policy.tiers.map((t) => `**${mdText(t.name)}**`)],
+        reachabilityMatrix(policy, classes).map(([src, ...cells]) => [`**${mdText(src!)}**`, ...cells.map(mdText)]),
+      );
+  const reachabilityIntro = large
+    ? `With ${policy.tiers.length} tiers a matrix would be unreadable: per source, its own tier, each destination its rules name, then\nevery other tier at once (only rules to \`any\` and the default decide those). A cell lists the traffic the\npolicy allows (— for none); \`other\` is any IP protocol but tcp, udp and icmp.`
+    : 'Rows are sources, columns destinations. A cell lists the traffic the policy allows (— for none);\n`other` is any IP protocol but tcp, udp and icmp.';
+  const denies = large ? loggedDeniesGrouped(groups) : loggedDenies(classes);
   const loggedDeniesTable =
     denies.length === 0 ? '' : mdTable(['From', 'To', 'Traffic', 'Decided by'], denies.map((d) => [mdText(d.src), mdText(d.dst), mdText(d.services), ruleRef(d.rule)]));
   const published = policy.services.flatMap((s) => s.publish.map((p) => ({ s, p })));
@@ -98,10 +160,12 @@ export function reportModel(policy: Policy, classes: readonly DecidedClass[] = d
   return {
     title: mdText(policy.name),
     defaultAction: policy.defaultAction,
+    reachabilityIntro,
     tiersTable,
     matrixTable,
     loggedDeniesTable,
     publishedTable,
-    mermaid: toMermaid(buildGraph(policy, classes, { deniedLogged: true })).trimEnd(),
+    mermaid: large ? '' : toMermaid(buildGraph(policy, classes, { deniedLogged: true })).trimEnd(),
+    mermaidOmitted: large ? `None: ${policy.tiers.length} tiers are more than a diagram can show (at most ${MATRIX_MAX_TIERS}).` : '',
   };
 }

@@ -80,11 +80,43 @@ export function pairChainName(policyName: string, src: number, dst: number): str
   return `${mainChainName(policyName)}_P${src}-${dst}`;
 }
 
+/** The chain the main chain sends packets to a tier to; it dispatches them by source tier. */
+export function dispatchChainName(policyName: string): string {
+  return `${mainChainName(policyName)}_D`;
+}
+
+/** Largest counter of extraPairChainName: `_Q9999999` is as long as `_P999-999`. */
+export const MAX_EXTRA_PAIR_CHAINS = 10_000_000;
+
+/**
+ * A pair's second and later chains (a source chain groups a pair's rules once per run between
+ * `any`-destination rules), numbered across the policy: a name has no room for a third number.
+ */
+export function extraPairChainName(policyName: string, n: number): string {
+  if (!Number.isInteger(n) || n < 0 || n >= MAX_EXTRA_PAIR_CHAINS) throw new Error(`pair chain number ${n} out of range for chain names`);
+  return `${mainChainName(policyName)}_Q${n}`;
+}
+
+/**
+ * A chain shared by every source chain: a range of the `any`-source rules (with specific
+ * destinations) grouped per destination, or one such group. Numbered across the policy.
+ */
+export function sharedChainName(policyName: string, n: number): string {
+  if (!Number.isInteger(n) || n < 0 || n >= MAX_EXTRA_PAIR_CHAINS) throw new Error(`shared chain number ${n} out of range for chain names`);
+  return `${mainChainName(policyName)}_A${n}`;
+}
+
+/**
+ * The sub-chain suffixes after the main chain's name, as an ERE. Policy names hold no '_', so no
+ * suffix can be read as part of another policy's name; `_D` is shorter than any hash suffix.
+ */
+export const OWNED_SUFFIX = '_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D)';
+
 /** Does `chain` belong to this policy (main chain or one of its sub-chains)? For stale-chain cleanup. */
 export function isOwnedChain(policyName: string, chain: string): boolean {
   const main = mainChainName(policyName);
   if (chain === main) return true;
-  return chain.startsWith(main) && /^_(S[0-9]+|P[0-9]+-[0-9]+)$/.test(chain.slice(main.length));
+  return chain.startsWith(main) && new RegExp(`^${OWNED_SUFFIX}$`).test(chain.slice(main.length));
 }
 
 /**

@@ -48,7 +48,7 @@ describe('chain ownership pattern', () => {
   const policies = ['three-tier', 'a', 'ab', 'a-rather-long-policy-name-for-chains', 'a-rather-long-policy-name-for-chainz'];
   const candidates = (p: string): string[] => {
     const m = mainChainName(p);
-    return [m, `${m}_S0`, `${m}_S12`, `${m}_P3-14`, `${m}_P3`, `${m}_S`, `${m}_X1`, `${m}2`, `${m}-S1`, `x${m}`, `${m}_S1_S2`,
+    return [m, `${m}_S0`, `${m}_S12`, `${m}_P3-14`, `${m}_P3`, `${m}_S`, `${m}_X1`, `${m}2`, `${m}-S1`, `x${m}`, `${m}_S1_S2`, `${m}_D`, `${m}_Q0`, `${m}_Q1234567`, `${m}_DD`, `${m}_Q`, `${m}_D1`, `${m}_A0`, `${m}_A`,
       'DOCKER-USER', 'TW-A', 'TW-AB_S0', ...policies.map(mainChainName)];
   };
 

@@ -53,28 +53,25 @@ const HEAD = '    pkts      bytes target     prot opt in     out     source     
 const row = (pkts: number | string, bytes: number | string, target: string, rest: string): string =>
   `${String(pkts).padStart(8)} ${String(bytes).padStart(10)} ${target.padEnd(10)} 0    --  *      *       ${rest}`;
 const LISTINGS: Record<string, string[]> = {
+  'TW-THREE-TIER_S0': [
+    row(50, 3000, 'ACCEPT', '172.20.1.0/24        172.20.1.0/24        /* three-tier:intra:frontend */'),
+    row(100, 6000, 'ACCEPT', '172.20.1.0/24        172.20.2.0/24        tcp dpt:8080 /* three-tier:L8 */'),
+    row(2, 120, 'DROP', '172.20.1.0/24        0.0.0.0/0            /* three-tier:default */'),
+  ],
   'TW-THREE-TIER_S1': [
-    row(4, 240, 'DROP', '172.20.2.0/24        172.20.1.0/24        /* three-tier:default */'),
+    // Beyond 2^53: the sums are bash 64-bit integers, never floating point.
+    row(5, '12345678901234567', 'ACCEPT', '172.20.2.0/24        172.20.3.0/24        tcp dpt:5432 /* three-tier:L9 */'),
+    row(5, 300, 'DROP', '172.20.2.0/24        0.0.0.0/0            /* three-tier:default */'),
     row(50, 3000, 'ACCEPT', '172.20.2.0/24        172.20.2.0/24        /* three-tier:intra:backend */'),
     // Another policy's rule in our chain (hand-added): never counted for ours.
     row(999, 99900, 'ACCEPT', '0.0.0.0/0            0.0.0.0/0            /* other:L8 */'),
   ],
   'TW-THREE-TIER_S2': [
-    row(0, 0, 'DROP', '172.20.3.0/24        172.20.1.0/24        /* three-tier:default */'),
-    row(6, 360, 'DROP', '172.20.3.0/24        172.20.2.0/24        /* three-tier:default */'),
-  ],
-  'TW-THREE-TIER_P0-1': [
-    row(100, 6000, 'ACCEPT', '172.20.1.0/24        172.20.2.0/24        tcp dpt:8080 /* three-tier:L8 */'),
-    row(2, 120, 'DROP', '172.20.1.0/24        172.20.2.0/24        /* three-tier:default */'),
+    row(6, 360, 'DROP', '172.20.3.0/24        0.0.0.0/0            /* three-tier:default */'),
   ],
   'TW-THREE-TIER_P0-2': [
     row(3, 180, 'LOG', '172.20.1.0/24        172.20.3.0/24        limit: avg 10/min burst 20 /* three-tier:L10 */ LOG flags 0 level 4 prefix "tw:three-tier:L10 "'),
     row(7, 420, 'DROP', '172.20.1.0/24        172.20.3.0/24        /* three-tier:L10 */'),
-  ],
-  'TW-THREE-TIER_P1-2': [
-    // Beyond 2^53: the sums are bash 64-bit integers, never floating point.
-    row(5, '12345678901234567', 'ACCEPT', '172.20.2.0/24        172.20.3.0/24        tcp dpt:5432 /* three-tier:L9 */'),
-    row(1, 60, 'DROP', '172.20.2.0/24        172.20.3.0/24        /* three-tier:default */'),
   ],
 };
 
@@ -246,15 +243,15 @@ describe.skipIf(!haveTools('install.sh --status/--metrics', ['bash', 'unshare'],
   });
 
   it('no chain drift when the live chains are as compiled; a missing chain is chain drift and counts nothing', () => {
-    const s = join(dir, 'ipt', 'S.TW-THREE-TIER_P0-1');
-    const l = join(dir, 'ipt', 'L.TW-THREE-TIER_P0-1');
+    const s = join(dir, 'ipt', 'S.TW-THREE-TIER_P0-2');
+    const l = join(dir, 'ipt', 'L.TW-THREE-TIER_P0-2');
     const [savedS, savedL] = [readFileSync(s), readFileSync(l)];
     rmSync(s);
     rmSync(l);
     try {
       const fams = families(run(['--metrics']).stdout);
       expect(value(fams.get('tierwall_drift_items'), { policy: 'three-tier', kind: 'chain' })).toBe('1');
-      expect(value(fams.get('tierwall_rule_packets_total'), { policy: 'three-tier', rule: 'L8', action: 'allow' })).toBe('0');
+      expect(value(fams.get('tierwall_rule_packets_total'), { policy: 'three-tier', rule: 'L10', action: 'deny' })).toBe('0');
     } finally {
       writeFileSync(s, savedS);
       writeFileSync(l, savedL);

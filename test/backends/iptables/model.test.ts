@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildIptables, quoted } from '../../../src/backends/iptables/model.js';
 import type { IptablesModel } from '../../../src/backends/iptables/model-types.js';
-import { MAX_LOG_PREFIX, mainChainName } from '../../../src/backends/shared/names.js';
+import { MAX_LOG_PREFIX, dispatchChainName, mainChainName, sourceChainName } from '../../../src/backends/shared/names.js';
 import { buildPolicy, type PolicySpec } from './build-ir.js';
 import { NASTY, THREE_TIER } from './fixtures.js';
 import { parseRule } from './rule-text.js';
@@ -31,42 +31,66 @@ describe.each(models)('%s', (_name, spec, m) => {
   const policy = buildPolicy(spec);
   const T = policy.tiers.length;
 
-  it('starts the main chain with the conntrack accept, dispatches by source, then returns', () => {
+  it('starts the main chain with the conntrack accept, passes packets to a tier on, then returns', () => {
     expect(m.mainChain).toBe(mainChainName(spec.name));
     expect(m.chains[0]!.name).toBe(m.mainChain);
     const main = m.chains[0]!.rules.map(parseRule);
     expect(main[0]).toMatchObject({ conntrack: true, target: 'ACCEPT' });
     expect(m.chains[0]!.rules[0]).toMatch(/^-m conntrack --ctstate RELATED,ESTABLISHED /);
-    expect(main.slice(1, -1).map((r) => r.src)).toEqual(policy.tiers.map((t) => t.subnet.text));
+    expect(main.slice(1, -1).map((r) => [r.src, r.dst, r.target])).toEqual(policy.tiers.map((t) => [undefined, t.subnet.text, dispatchChainName(spec.name)]));
     expect(main.at(-1)).toMatchObject({ match: '', target: 'RETURN' });
     expect(main).toHaveLength(T + 2);
   });
 
-  it('decides each destination tier once per source chain and returns for the rest', () => {
+  it('dispatches by source into one chain per source tier, then returns', () => {
+    const d = m.chains[1]!;
+    expect(d.name).toBe(dispatchChainName(spec.name));
+    const rules = d.rules.map(parseRule);
+    expect(rules.slice(0, -1).map((r) => [r.src, r.dst, r.target])).toEqual(policy.tiers.map((t, i) => [t.subnet.text, undefined, sourceChainName(spec.name, i)]));
+    expect(rules.at(-1)).toMatchObject({ match: '', target: 'RETURN' });
+  });
+
+  it('starts each source chain with the intra-tier verdict, scopes every line by source, ends in the default', () => {
     for (const [i, src] of policy.tiers.entries()) {
-      const chain = m.chains.find((c) => c.name === main(m).rules[i + 1]!.split('-j ')[1])!;
+      const chain = m.chains.find((c) => c.name === sourceChainName(spec.name, i))!;
       const rules = chain.rules.map(parseRule);
-      expect(rules.slice(0, -1).map((r) => [r.src, r.dst])).toEqual(policy.tiers.map((d) => [src.subnet.text, d.subnet.text]));
-      expect(rules.at(-1)).toMatchObject({ match: '', target: 'RETURN' });
-      // Intra-tier: isolation alone decides.
-      expect(rules[i]!.target).toBe(src.isolated ? 'DROP' : 'ACCEPT');
+      // Intra-tier: isolation alone decides, before any rule (even an `any` one) can.
+      expect(rules[0]).toMatchObject({ src: src.subnet.text, dst: src.subnet.text, target: src.isolated ? 'DROP' : 'ACCEPT' });
+      for (const r of rules) expect(r.src).toBe(src.subnet.text);
+      // A pair chain is entered once per run of rules with specific destinations: never twice in a row.
+      const jumps = rules.filter((r) => r.target.startsWith('TW-'));
+      // Pair chains by destination; the shared chain of `any`-source rules without one.
+      for (const j of jumps) expect(j.target.includes('_A') ? j.dst : j.dst !== undefined).toBe(j.target.includes('_A') ? undefined : true);
+      const last = rules.at(-1)!;
+      if (last.comment !== `${spec.name}:default`) {
+        // Only an all-traffic rule to `any` may end a source chain without the default.
+        expect(last).toMatchObject({ dst: undefined, proto: undefined, target: expect.stringMatching(/^(ACCEPT|DROP)$/) });
+      } else {
+        expect(last).toMatchObject({ dst: undefined, target: policy.defaultAction === 'allow' ? 'ACCEPT' : 'DROP' });
+      }
     }
   });
 
-  it('references every chain exactly once and declares every target chain', () => {
+  it('references every chain but the dispatch chain exactly once and declares every target chain', () => {
     const names = new Set(m.chains.map((c) => c.name));
     const jumps = allRules(m).map((r) => parseRule(r.text).target).filter((t) => t.startsWith('TW-'));
-    expect(new Set(jumps).size).toBe(jumps.length);
+    // Shared chains of `any`-source rules are entered from every source chain that needs them.
+    const fromSources = new Set(m.chains.slice(2, 2 + T).flatMap((c) => c.rules.map((t) => parseRule(t).target)).filter((t) => t.includes('_A')));
+    const once = jumps.filter((j) => j !== dispatchChainName(spec.name) && !fromSources.has(j));
+    expect(new Set(once).size).toBe(once.length);
+    expect(jumps.filter((j) => j === dispatchChainName(spec.name))).toHaveLength(T);
     expect(new Set([m.mainChain, ...jumps])).toEqual(names);
   });
 
-  it('scopes every verdict: each DROP and ACCEPT (but the conntrack one) has -s and -d', () => {
-    for (const { text } of allRules(m)) {
+  it('scopes every verdict: each DROP and ACCEPT (but the conntrack one) has -s, pair chains -s and -d', () => {
+    const pair = new Set(m.chains.slice(2 + T).map((c) => c.name));
+    for (const { chain, text } of allRules(m)) {
       const r = parseRule(text);
       if (r.target !== 'DROP' && r.target !== 'ACCEPT') continue;
       if (r.conntrack) continue;
-      expect(r.src, text).toBeDefined();
-      expect(r.dst, text).toBeDefined();
+      if (!chain.includes('_A')) expect(r.src, text).toBeDefined();
+      if (pair.has(chain)) expect(r.dst, text).toBeDefined();
+      if (pair.has(chain) && !chain.includes('_A')) expect(r.src, text).toBeDefined();
     }
   });
 
@@ -119,15 +143,17 @@ describe.each(models)('%s', (_name, spec, m) => {
   });
 });
 
-function main(m: IptablesModel) {
-  return m.chains[0]!;
-}
-
 describe('specific layouts', () => {
-  it('three-tier: default deny as scoped DROPs, logged deny, no catch-all', () => {
+  it('three-tier: default deny as one source-scoped DROP per source, logged deny, no catch-all', () => {
     const m = models[0]![2];
     const all = allRules(m).map((r) => r.text);
-    expect(all).toContain('-s 172.20.2.0/24 -d 172.20.1.0/24 -m comment --comment "three-tier:default" -j DROP');
+    expect(all).toContain('-s 172.20.2.0/24 -m comment --comment "three-tier:default" -j DROP');
+    expect(all.filter((t) => t.includes('"three-tier:default"'))).toHaveLength(3);
+    // A pair whose rule is one line gets no chain: the line sits in the source chain.
+    expect(m.chains.find((c) => c.name === 'TW-THREE-TIER_S0')!.rules).toContain(
+      '-s 172.20.1.0/24 -d 172.20.2.0/24 -p tcp -m tcp --dport 8080 -m comment --comment "three-tier:L8" -j ACCEPT',
+    );
+    expect(m.chains.map((c) => c.name)).toEqual(['TW-THREE-TIER', 'TW-THREE-TIER_D', 'TW-THREE-TIER_S0', 'TW-THREE-TIER_S1', 'TW-THREE-TIER_S2', 'TW-THREE-TIER_P0-2']);
     expect(all).toContain('-s 172.20.3.0/24 -d 172.20.3.0/24 -m comment --comment "three-tier:isolated:database" -j DROP');
     const p02 = m.chains.find((c) => c.name === 'TW-THREE-TIER_P0-2')!;
     expect(p02.rules).toEqual([
@@ -144,20 +170,85 @@ describe('specific layouts', () => {
       ['DROP', 'tcp', [{ lo: 5432, hi: 5432 }]],
       ['ACCEPT', 'tcp', [{ lo: 5430, hi: 5451 }]],
       ['ACCEPT', 'udp', [{ lo: 5432, hi: 5432 }]],
-      ['ACCEPT', undefined, undefined],
     ]);
     const p10 = m.chains.find((c) => c.name === 'TW-NASTY_P1-0')!.rules;
     expect(p10.filter((t) => t.includes('-j ACCEPT') && t.includes('L15'))).toHaveLength(2);
-    // ops -> any is all traffic: one inline DROP, no pair chain, and nothing after it.
-    expect(m.chains.some((c) => c.name === 'TW-NASTY_P3-0')).toBe(false);
-    expect(m.chains.find((c) => c.name === 'TW-NASTY_P3-1')!.rules.at(-1)).toContain('"nasty:L14" -j DROP');
+    // ops -> any is all traffic: the `any -> api` rules before it keep their place (the shared
+    // chain of `any`-source rules, entered first), then one inline DROP ends the source chain.
+    expect(m.chains.some((c) => c.name === 'TW-NASTY_P3-0' || c.name === 'TW-NASTY_P3-1')).toBe(false);
+    const s3 = m.chains.find((c) => c.name === 'TW-NASTY_S3')!.rules;
+    expect(s3.slice(1)).toEqual([
+      '-s 10.81.4.0/26 -m comment --comment "nasty:from-any" -j TW-NASTY_A0',
+      '-s 10.81.4.0/26 -m comment --comment "nasty:L14" -j DROP',
+    ]);
+    // The shared chain: the `any -> api` rules once, for every source.
+    expect(m.chains.find((c) => c.name === 'TW-NASTY_A0')!.rules).toEqual(['-d 10.81.2.0/24 -m comment --comment "nasty:pair:any:api" -j TW-NASTY_A1']);
+    expect(m.chains.find((c) => c.name === 'TW-NASTY_A1')!.rules.at(-1)).toContain('"nasty:L13" -j ACCEPT');
+    expect(new Set(allRules(m).filter((r) => r.text.includes('"nasty:L13"')).map((r) => r.chain))).toEqual(new Set(['TW-NASTY_A1']));
   });
 
-  it('default allow: the default is a scoped ACCEPT, never an unscoped one', () => {
+  it('default allow: the default is a source-scoped ACCEPT, never an unscoped one', () => {
     const m = models[1]![2];
     const defaults = allRules(m).map((r) => parseRule(r.text)).filter((r) => r.comment === 'nasty:default');
-    expect(defaults.length).toBeGreaterThan(0);
-    for (const d of defaults) expect(d).toMatchObject({ target: 'ACCEPT', src: expect.any(String), dst: expect.any(String) });
+    expect(defaults.length).toBe(3); // ops ends in its all-traffic `ops -> any`
+    for (const d of defaults) expect(d).toMatchObject({ target: 'ACCEPT', src: expect.any(String) });
+  });
+
+  it('groups runs of specific destinations per pair; an `any` destination is a barrier nothing crosses', () => {
+    const m = buildIptables(buildPolicy({
+      name: 'runs',
+      tiers: ['a', 'b', 'c'].map((name, i) => ({ name, subnet: `10.7.${i}.0/24` })),
+      rules: [
+        { action: 'allow', from: ['a'], to: ['b'], services: ['tcp/1'] },
+        { action: 'allow', from: ['a'], to: ['c'], services: ['tcp/9'] },
+        { action: 'allow', from: ['a'], to: ['b'], services: ['tcp/2'] },
+        { action: 'deny', from: ['a'], to: 'any', services: ['tcp/3'] },
+        { action: 'allow', from: ['a'], to: ['b'], services: ['tcp/3'] },
+        { action: 'allow', from: ['a'], to: ['b'], services: ['tcp/4'] },
+      ],
+    }));
+    const s0 = m.chains.find((c) => c.name === 'TW-RUNS_S0')!.rules.map(parseRule);
+    expect(s0.map((r) => [r.dst, r.dports?.[0]?.lo, r.target])).toEqual([
+      ['10.7.0.0/24', undefined, 'ACCEPT'],
+      ['10.7.1.0/24', undefined, 'TW-RUNS_P0-1'], // tcp/1 and tcp/2: one chain, in policy order
+      ['10.7.2.0/24', 9, 'ACCEPT'], // a lone line needs no chain
+      [undefined, 3, 'DROP'], // the barrier
+      ['10.7.1.0/24', undefined, 'TW-RUNS_Q0'], // the pair again after it: a second chain
+      [undefined, undefined, 'DROP'],
+    ]);
+    expect(m.chains.find((c) => c.name === 'TW-RUNS_P0-1')!.rules.map((t) => parseRule(t).dports![0]!.lo)).toEqual([1, 2]);
+    expect(m.chains.find((c) => c.name === 'TW-RUNS_Q0')!.rules.map((t) => parseRule(t).dports![0]!.lo)).toEqual([3, 4]);
+  });
+
+  it('keeps `any`-source rules once in a shared chain, copying them only next to a source\'s own rules', () => {
+    const m = buildIptables(buildPolicy({
+      name: 'anysrc',
+      tiers: ['a', 'b', 'c', 'd'].map((name, i) => ({ name, subnet: `10.8.${i}.0/24` })),
+      rules: [
+        { action: 'allow', from: 'any', to: ['b'], services: ['tcp/80'] },
+        { action: 'deny', from: ['a'], to: ['b'], services: ['tcp/70-90'] },
+        { action: 'allow', from: 'any', to: ['c'], services: ['udp/53'] },
+      ],
+    }));
+    const chain = (n: string) => m.chains.find((c) => c.name === n)!.rules.map(parseRule);
+    // a names b itself: the `any -> b` rule is copied ahead of its own rule (first match), then the
+    // shared chain for the rest, last in the run.
+    expect(chain('TW-ANYSRC_S0').map((r) => r.target)).toEqual(['ACCEPT', 'TW-ANYSRC_P0-1', 'TW-ANYSRC_A0', 'DROP']);
+    expect(chain('TW-ANYSRC_P0-1').map((r) => [r.dports![0]!.lo, r.target])).toEqual([[80, 'ACCEPT'], [70, 'DROP']]);
+    // Every other source only jumps to the same shared chain.
+    for (const k of [1, 2, 3]) expect(chain(`TW-ANYSRC_S${k}`).map((r) => r.target)).toEqual(['ACCEPT', 'TW-ANYSRC_A0', 'DROP']);
+    expect(chain('TW-ANYSRC_A0').map((r) => [r.dst, r.proto, r.target])).toEqual([['10.8.1.0/24', 'tcp', 'ACCEPT'], ['10.8.2.0/24', 'udp', 'ACCEPT']]);
+  });
+
+  it('grows with rules + tiers, not tiers^2: pairs without rules get no line', () => {
+    const T = 300;
+    const tiers = Array.from({ length: T }, (_, i) => ({ name: `t${i}`, subnet: `10.${i >> 8}.${i & 255}.0/24` }));
+    const rules = tiers.map((_, i) => ({ action: 'allow' as const, from: [`t${i}`], to: [`t${(i + 1) % T}`], services: ['tcp/80', 'udp/53'] }));
+    const m = buildIptables(buildPolicy({ name: 'ring', tiers, rules }));
+    const lines = m.chains.reduce((n, c) => n + c.rules.length, 0);
+    // main (T + 2) + dispatch (T + 1) + per source: intra, one jump, default + the pair chain's 2 lines.
+    expect(lines).toBe(T + 2 + T + 1 + T * (3 + 2));
+    expect(m.chains).toHaveLength(2 + 2 * T);
   });
 
   it('refuses unsafe text in quoted arguments (a bug, never escaped)', () => {

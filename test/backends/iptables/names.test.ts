@@ -4,11 +4,15 @@ import fc from 'fast-check';
 import {
   MAX_CHAIN_NAME,
   MAX_LOG_PREFIX,
+  dispatchChainName,
+  extraPairChainName,
   isOwnedChain,
+  MAX_EXTRA_PAIR_CHAINS,
   logPrefix,
   mainChainName,
   pairChainName,
   ruleTags,
+  sharedChainName,
   sourceChainName,
   unitBaseName,
 } from '../../../src/backends/shared/names.js';
@@ -30,12 +34,13 @@ describe('chain names', () => {
     expect(mainChainName(LONG)).toBe(main);
     expect(pairChainName(LONG, 999, 999).length).toBeLessThanOrEqual(MAX_CHAIN_NAME);
     expect(() => pairChainName(LONG, 1000, 0)).toThrow();
+    expect(() => extraPairChainName(LONG, MAX_EXTRA_PAIR_CHAINS)).toThrow();
   });
 
   it('keeps every chain of every valid name within 28 characters and iptables-safe', () => {
     fc.assert(
       fc.property(validName, (name) => {
-        for (const c of [mainChainName(name), sourceChainName(name, 999), pairChainName(name, 999, 999)]) {
+        for (const c of [mainChainName(name), sourceChainName(name, 999), pairChainName(name, 999, 999), dispatchChainName(name), extraPairChainName(name, MAX_EXTRA_PAIR_CHAINS - 1), sharedChainName(name, MAX_EXTRA_PAIR_CHAINS - 1)]) {
           expect(c.length).toBeLessThanOrEqual(MAX_CHAIN_NAME);
           expect(c).toMatch(/^TW-[A-Z0-9_-]+$/);
         }
@@ -71,6 +76,10 @@ describe('chain names', () => {
   it('recognises its own chains', () => {
     expect(isOwnedChain('three-tier', 'TW-THREE-TIER')).toBe(true);
     expect(isOwnedChain('three-tier', 'TW-THREE-TIER_P12-3')).toBe(true);
+    expect(isOwnedChain('three-tier', 'TW-THREE-TIER_D')).toBe(true);
+    expect(isOwnedChain('three-tier', 'TW-THREE-TIER_Q17')).toBe(true);
+    expect(isOwnedChain('three-tier', 'TW-THREE-TIER_Q')).toBe(false);
+    expect(isOwnedChain('three-tier', 'TW-THREE-TIER_A0')).toBe(true);
     expect(isOwnedChain('three-tier', 'TW-THREE-TIER_X')).toBe(false);
     expect(isOwnedChain('three-tier', 'DOCKER-USER')).toBe(false);
   });

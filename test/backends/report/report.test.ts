@@ -2,7 +2,9 @@
 // cell against the evaluator (the cell text is parsed back), logged denies, Markdown safety.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { backend as reportBackend, reachabilityMatrix, loggedDenies } from '../../../src/backends/report/backend.js';
+import { backend as reportBackend, reachabilityMatrix, reachabilityListing, listingOrder, loggedDenies, MATRIX_MAX_TIERS } from '../../../src/backends/report/backend.js';
+import { decideGroupedClasses } from '../../../src/eval/grouped-classes.js';
+import { buildPolicy } from '../iptables/build-ir.js';
 import { mdText } from '../../../src/backends/report/markdown.js';
 import { Evaluator } from '../../../src/eval/evaluate.js';
 import { decideAllClasses } from '../../../src/eval/flow-classes.js';
@@ -139,5 +141,49 @@ describe('Markdown safety', () => {
       const pipes = t.map((l) => l.split(/(?<!\\)\|/).length);
       expect([t, new Set(pipes).size]).toEqual([t, 1]);
     }
+  });
+});
+
+describe(`more than ${MATRIX_MAX_TIERS} tiers: a per-source listing instead of the matrix`, () => {
+  const T = MATRIX_MAX_TIERS + 10;
+  const big = buildPolicy({
+    name: 'big',
+    tiers: Array.from({ length: T }, (_, i) => ({ name: `t${i}`, subnet: `10.6.${i}.0/24`, isolated: i % 7 === 3 })),
+    rules: [
+      { action: 'allow', from: ['t0'], to: ['t1', 't2'], services: ['tcp/80', 'tcp/81'] },
+      { action: 'deny', from: ['t0'], to: 'any', services: ['tcp/22'], log: true },
+      { action: 'allow', from: 'any', to: ['t5'], services: ['udp/53'] },
+      { action: 'allow', from: ['t9'], to: 'any', services: ['icmp'] },
+      { action: 'deny', from: 'any', to: ['t8'], log: true },
+    ],
+    defaultAction: 'deny',
+  });
+  const text = report(big);
+
+  test('every listed cell is the matrix cell of every destination it stands for', () => {
+    const matrix = reachabilityMatrix(big, decideAllClasses(big));
+    const col = new Map(big.tiers.map((t, j) => [t.name, j + 1]));
+    const row = new Map(big.tiers.map((t, i) => [t.name, i]));
+    const groups = listingOrder(decideGroupedClasses(big));
+    const listing = reachabilityListing(big, groups);
+    expect(listing).toHaveLength(groups.length);
+    let covered = 0;
+    listing.forEach(([src, label, cell], k) => {
+      for (const d of groups[k]!.dsts) {
+        expect(cell, `${src} -> ${d} (${label})`).toBe(matrix[row.get(src!)!]![col.get(d)!]);
+        covered++;
+      }
+    });
+    expect(covered).toBe(T * T);
+    expect(listing.filter(([src]) => src === 't0').map(([, label]) => label)).toEqual(['t0', 't1', 't2', 't5', 't8', `every other tier (${T - 5})`]);
+  });
+
+  test('lists logged denies per group, draws no diagram, builds no tiers x tiers table', () => {
+    expect(text).toMatch(new RegExp(`\\| t0 \\| every other tier \\(${T - 5}\\) \\| tcp/22 \\| rule 2 \\(line \\d+\\) \\|`));
+    expect(text).toMatch(/\| t9 \| t8 \| all except icmp \| rule 5 \(line \d+\) \|/);
+    expect(text).toContain(`None: ${T} tiers are more than a diagram can show`);
+    expect(text).not.toContain('```mermaid');
+    expect(text).toContain('| From | To | Allowed |');
+    expect(text.length).toBeLessThan(200 * (T * 5 + 20));
   });
 });
