@@ -117,7 +117,18 @@ export function pidAlive(pid: number): boolean {
   return procStart(pid) !== undefined;
 }
 
-/** Every lab namespace this process creates is named `${NS_PREFIX}<hex>`. */
+/** The outside namespace of a lab (Lab.addOutside): its name, the lab's address on the link and its own. */
+export interface Outside {
+  readonly ns: string;
+  /** The Docker host's address as the outside sees it (published ports answer here). */
+  readonly hostIp: string;
+  readonly ip: string;
+}
+
+/** The lab <-> outside link: a /30 of 198.18.0.0/15 (RFC 2544 benchmarking addresses). */
+const OUTSIDE_NET = { host: '198.18.0.1', outside: '198.18.0.2' } as const;
+
+/** Every lab namespace this process creates is named `${NS_PREFIX}<hex>` (its outside: `...-o`). */
 export const NS_PREFIX = `tw-${process.pid}-`;
 
 /** Names of network namespaces starting with `prefix` (default `tw-`: also other processes' labs). */
@@ -198,6 +209,39 @@ export class Lab {
   /** Run `cmd args` inside the lab's network namespace (nsenter --net). */
   exec(cmd: string, args: readonly string[] = [], opts: RunOptions = {}): Promise<RunResult> {
     return run('nsenter', [`--net=/run/netns/${this.ns}`, cmd, ...args], opts);
+  }
+
+  /** The "outside" namespace, once addOutside() created it. */
+  outside: Outside | undefined;
+
+  /**
+   * An "outside" host: namespace `<lab ns>-o`, joined to the lab's namespace by a veth pair with
+   * addresses from 198.18.0.0/15 (RFC 2544, benchmarking: never a real peer), default route via the lab.
+   * It plays a client on the Internet reaching the Docker host's published ports. stop() removes it.
+   */
+  async addOutside(): Promise<Outside> {
+    if (this.outside) return this.outside;
+    const ns = `${this.ns}-o`;
+    await run('ip', ['netns', 'add', ns]);
+    this.outside = { ns, hostIp: OUTSIDE_NET.host, ip: OUTSIDE_NET.outside };
+    await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    await run('ip', ['-n', this.ns, 'link', 'add', 'tw-up', 'type', 'veth', 'peer', 'name', 'tw-out', 'netns', ns]);
+    await run('ip', ['-n', this.ns, 'addr', 'add', `${OUTSIDE_NET.host}/30`, 'dev', 'tw-up']);
+    await run('ip', ['-n', this.ns, 'link', 'set', 'tw-up', 'up']);
+    await run('ip', ['-n', ns, 'addr', 'add', `${OUTSIDE_NET.outside}/30`, 'dev', 'tw-out']);
+    await run('ip', ['-n', ns, 'link', 'set', 'tw-out', 'up']);
+    await run('ip', ['-n', ns, 'route', 'add', 'default', 'via', OUTSIDE_NET.host]);
+    return this.outside;
+  }
+
+  /** From the outside namespace: does tcp `ip:port` answer? (busybox nc, 2 s, bounded by timeout 10.) */
+  async probeFromOutside(ip: string, port: number): Promise<'open' | 'closed'> {
+    if (!this.outside) throw new Error('addOutside() first');
+    if (isIP(ip) !== 4) throw new Error(`bad ip ${ip}`);
+    checkPort(port);
+    const r = await run('nsenter', [`--net=/run/netns/${this.outside.ns}`, 'timeout', '10', '/bin/busybox', 'nc', '-w', '2', ip, String(port)],
+      { allowFail: true, timeoutMs: 20_000 });
+    return r.status === 0 && r.stdout.includes('ok') ? 'open' : 'closed';
   }
 
   /** Run the docker CLI against the lab's daemon. */
@@ -356,6 +400,13 @@ export class Lab {
     step('leftover containers', () => this.killLeftoverContainers());
     step('leftover processes', () => this.killLeftoverProcesses());
     step('umount', () => this.unmountAll());
+    step('ip netns del (outside)', () => {
+      const out = `${this.ns}-o`;
+      if (existsSync(`/run/netns/${out}`)) {
+        const r = runSync('ip', ['netns', 'del', out], 10_000);
+        if (r.status !== 0) throw new Error(r.stderr);
+      }
+    });
     step('ip netns del', () => {
       if (existsSync(`/run/netns/${this.ns}`)) {
         const r = runSync('ip', ['netns', 'del', this.ns], 10_000);
@@ -440,6 +491,7 @@ for c in "$rr"/*; do [ -e "$c" ] && { runc --root "$rr" kill --all "\${c##*/}" K
 for sig in TERM KILL; do p=$(ours); [ -n "$p" ] && { kill -$sig $p 2>/dev/null; sleep 1; }; done
 awk -v d="$TW_DIR" '$5 == d || index($5, d "/") == 1 { print length($5), $5 }' /proc/self/mountinfo | sort -rn |
   while read -r _ m; do umount "$m" 2>/dev/null || umount -l "$m"; done
+ip netns del "$TW_NS-o" 2>/dev/null
 ip netns del "$TW_NS" 2>/dev/null
 grep -qF -- "$TW_DIR/" /proc/self/mountinfo || rm -rf --one-file-system "$TW_DIR"
 `;
