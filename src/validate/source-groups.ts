@@ -1,5 +1,5 @@
-// validate: the destination groups checked through one representative each. Input: Policy IR (the
-// evaluator's groups, src/eval/grouped-classes.ts) and the entry rule (the ruleset, read by
+// validate: the destination groups checked through one representative each. Input: Policy IR, the
+// evaluator's named destinations per source (src/eval/grouped-classes.ts) and the entry rule (the ruleset, read by
 // dest-splits.ts). Output: per source tier, groups of destinations as {representative, size}.
 //
 // Soundness: two destinations X and Y of source S land in one group only if (1) the evaluator puts
@@ -11,7 +11,6 @@
 // dest-splits.ts). Both sides of every comparison being equal, (S, X) passes exactly when (S, Y)
 // does, and with the same number of classes: checking the representative proves the group.
 import type { Policy } from '../ir/types.js';
-import { forEachSource } from '../eval/grouped-classes.js';
 import type { IptRule } from './ruleset.js';
 import { DestinationSplits } from './dest-splits.js';
 
@@ -22,20 +21,20 @@ export interface CheckedGroup {
 }
 
 export class SourceGroups {
-  /** Per source: the destinations its rules name (the evaluator's singleton groups). */
-  private readonly named: (readonly number[])[] = [];
   private readonly splits: DestinationSplits;
   /** Scratch labels reused for every source: a 1,000-tier policy asks 1,000 times. */
   private readonly label: Int32Array;
 
   constructor(private readonly policy: Policy, entry: IptRule) {
-    forEachSource(policy, (_, named) => this.named.push([...named.keys()]));
     this.splits = new DestinationSplits(policy.tiers, entry);
     this.label = new Int32Array(policy.tiers.length);
   }
 
-  /** Source i's groups, in the policy order of their representatives. */
-  of(i: number): CheckedGroup[] {
+  /**
+   * Source i's groups, in the policy order of their representatives. `named`: the destinations the
+   * source's rules name (eval/grouped-classes.ts forEachSource), each a group of its own.
+   */
+  of(i: number, named: Iterable<number>): CheckedGroup[] {
     const tiers = this.policy.tiers;
     const T = tiers.length;
     const src = tiers[i]!;
@@ -43,7 +42,7 @@ export class SourceGroups {
     const label = this.label;
     label.fill(0);
     label[i] = 1 + i;
-    for (const j of this.named[i]!) label[j] = 1 + j;
+    for (const j of named) label[j] = 1 + j;
     let next = T + 1;
     // Refine by each condition: its members of one label move to a fresh label (one per old label).
     const conditions = this.splits.forSource({ base: src.subnet.base, prefix: src.subnet.prefix }, src.bridge);

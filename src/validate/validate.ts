@@ -17,6 +17,7 @@ import { Collector } from './collector.js';
 import { checkUniform, compareTierPair, ESTABLISHED_EXPECTED, FOREIGN_EXPECTED, type ProbeBase } from './compare.js';
 import { foreignAddresses, uplinkName } from './foreign.js';
 import { SourceGroups } from './source-groups.js';
+import { forEachSource } from '../eval/grouped-classes.js';
 
 /** Every packet of a probe, new and established, every protocol and port, nothing logged yet. */
 const START: readonly Piece[] = [{ states: BOTH_STATES, svc: ALL_SVC, logs: undefined }];
@@ -86,20 +87,23 @@ export function validateIptables(policy: Policy, rulesV4Text: string, entryRule:
     return n;
   };
   let classes = 0;
-  if (options.perPair) {
-    for (let i = 0; i < tiers.length; i++) classes += checkSource(i);
-  } else {
-    const groups = new SourceGroups(policy, entry);
-    for (let i = 0; i < tiers.length; i++) {
-      // One representative per group a failure anywhere in the group would show in (see
-      // source-groups.ts); if one fails, the source is checked again pair by pair, so the problems
-      // reported are exactly those of the per-pair check, in its order.
-      const scratch = new Collector(citer);
-      let n = 0;
-      for (const g of groups.of(i)) n += checkPair(i, g.rep, scratch) * g.size;
-      classes += scratch.count === 0 ? n : checkSource(i);
+  const groups = options.perPair ? undefined : new SourceGroups(policy, entry);
+  // Source by source, with the evaluator's rule lists of that source only (all of them at once
+  // would hold every named pair's list of a 100,000-rule policy).
+  forEachSource(policy, (i, named, toAny) => {
+    oracle.setSource(i, named, toAny);
+    if (!groups) {
+      classes += checkSource(i);
+      return;
     }
-  }
+    // One representative per group a failure anywhere in the group would show in (see
+    // source-groups.ts); if one fails, the source is checked again pair by pair, so the problems
+    // reported are exactly those of the per-pair check, in its order.
+    const scratch = new Collector(citer);
+    let n = 0;
+    for (const g of groups.of(i, named.keys())) n += checkPair(i, g.rep, scratch) * g.size;
+    classes += scratch.count === 0 ? n : checkSource(i);
+  });
 
   const uplink = uplinkName(policy);
   const foreign = foreignAddresses(policy, ruleset);

@@ -7,6 +7,7 @@ import { validateIptables, type ValidationResult } from '../../src/validate/inde
 import { parseRestoreFile } from '../../src/validate/parse-file.js';
 import { newContext, parseRule } from '../../src/validate/parse-rule.js';
 import { SourceGroups } from '../../src/validate/source-groups.js';
+import { forEachSource } from '../../src/eval/grouped-classes.js';
 import type { Policy } from '../../src/ir/types.js';
 import { buildPolicy } from '../backends/iptables/build-ir.js';
 import { policySpecArb } from './arbitrary.js';
@@ -32,7 +33,11 @@ function groupsOf(rules: string, name: string): string[][] {
   const e = parseRule(entry, 0, entry.length, 'DOCKER-USER', 1, 0, newContext((n) => ruleset.chains.get(n)));
   if ('error' in e) throw new Error(e.error);
   const i = policy.tiers.findIndex((t) => t.name === name);
-  const groups = new SourceGroups(policy, e).of(i);
+  let named: number[] = [];
+  forEachSource(policy, (s, n) => {
+    if (s === i) named = [...n.keys()];
+  });
+  const groups = new SourceGroups(policy, e).of(i, named);
   return groups.map((g) => [policy.tiers[g.rep]!.name, String(g.size)]);
 }
 
@@ -107,7 +112,9 @@ const edit = fc.record({
   verdict: fc.constantFrom('ACCEPT', 'DROP', 'RETURN'),
 });
 
-function mutate(p: Policy, rules: string, e: fc.Value<typeof edit>): string {
+type Edit = typeof edit extends fc.Arbitrary<infer T> ? T : never;
+
+function mutate(p: Policy, rules: string, e: Edit): string {
   const ls = rules.split('\n');
   const body = ls.map((l, k) => [l, k] as const).filter(([l]) => l.startsWith('-A '));
   const [line, k] = body[e.at % body.length]!;
