@@ -24,6 +24,37 @@ export interface DestinationGroup {
  * test/eval asserts against decideAllClasses.
  */
 export function decideGroupedClasses(policy: Policy): DestinationGroup[] {
+  const out: DestinationGroup[] = [];
+  const verdicts = new Verdicts(policy);
+  forEachSource(policy, (i, named, toAny) => {
+    const src = policy.tiers[i]!;
+    const others: string[] = [];
+    const groups: { first: number; group: DestinationGroup }[] = [];
+    policy.tiers.forEach((dst, j) => {
+      if (j === i) {
+        const verdict = verdicts.intra(src.isolated);
+        const classes = classesOfPair(src.name, dst.name, []).map((c) => ({ ...c, verdict }));
+        groups.push({ first: j, group: { src: src.name, dsts: [dst.name], classes, unnamed: false } });
+      } else if (named.has(j)) {
+        groups.push({ first: j, group: { src: src.name, dsts: [dst.name], classes: decide(verdicts, src.name, dst.name, named.get(j)!), unnamed: false } });
+      } else {
+        if (others.length === 0) groups.push({ first: j, group: { src: src.name, dsts: others, classes: decide(verdicts, src.name, dst.name, toAny), unnamed: true } });
+        others.push(dst.name);
+      }
+    });
+    for (const g of groups) out.push(g.group);
+  });
+  return out;
+}
+
+/**
+ * The partition behind decideGroupedClasses, without deciding a class: per source tier (index, in
+ * policy order), the destinations its rules name (tier index -> that pair's rules in policy order)
+ * and the rules to `any`. The groups are the source itself, each named destination alone, and every
+ * other tier together (decided by `toAny` and the default). The translation validator uses it to
+ * probe one destination per group without paying for classes it decides itself.
+ */
+export function forEachSource(policy: Policy, fn: (src: number, named: ReadonlyMap<number, readonly Rule[]>, toAny: readonly Rule[]) => void): void {
   const tierIndex = new Map(policy.tiers.map((t, i) => [t.name, i]));
   const own: Rule[][] = policy.tiers.map(() => []);
   const anySource: Rule[] = [];
@@ -31,9 +62,7 @@ export function decideGroupedClasses(policy: Policy): DestinationGroup[] {
     if (rule.sourceAny) anySource.push(rule);
     else for (const s of rule.sources) own[tierIndex.get(s)!]?.push(rule);
   }
-  const out: DestinationGroup[] = [];
-  const verdicts = new Verdicts(policy);
-  policy.tiers.forEach((src, i) => {
+  policy.tiers.forEach((_, i) => {
     const rules = mergeByIndex(own[i]!, anySource);
     // The rules of each named destination, and those of every destination (to `any`), in order.
     const named = new Map<number, Rule[]>();
@@ -52,23 +81,8 @@ export function decideGroupedClasses(policy: Policy): DestinationGroup[] {
         list.push(r);
       }
     }
-    const others: string[] = [];
-    const groups: { first: number; group: DestinationGroup }[] = [];
-    policy.tiers.forEach((dst, j) => {
-      if (j === i) {
-        const verdict = verdicts.intra(src.isolated);
-        const classes = classesOfPair(src.name, dst.name, []).map((c) => ({ ...c, verdict }));
-        groups.push({ first: j, group: { src: src.name, dsts: [dst.name], classes, unnamed: false } });
-      } else if (named.has(j)) {
-        groups.push({ first: j, group: { src: src.name, dsts: [dst.name], classes: decide(verdicts, src.name, dst.name, named.get(j)!), unnamed: false } });
-      } else {
-        if (others.length === 0) groups.push({ first: j, group: { src: src.name, dsts: others, classes: decide(verdicts, src.name, dst.name, toAny), unnamed: true } });
-        others.push(dst.name);
-      }
-    });
-    for (const g of groups) out.push(g.group);
+    fn(i, named, toAny);
   });
-  return out;
 }
 
 const memo = new WeakMap<Policy, readonly DestinationGroup[]>();

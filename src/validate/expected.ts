@@ -1,6 +1,9 @@
 // validate: what the policy expects of each flow class, with the evaluator's semantics
 // (src/eval/evaluate.ts). Input: Policy IR. Output: per ordered tier pair, its rules, its port cuts and
-// the expected ExpectedDecision per class. Indexed once, so 1,000 x 1,000 pairs stay cheap.
+// the expected ExpectedDecision per class. The pair index is built only when asked for a pair of a
+// source not set by setSource (the k8s validator): the iptables validator goes source by source with
+// the evaluator's per-source rule lists (eval/grouped-classes.ts forEachSource), since indexing every
+// pair of `any` rules costs tiers^2 per rule (5 s at 1,000 tiers x 100,000 rules).
 import type { Policy, Rule } from '../ir/types.js';
 import { elementaryIntervals, PORT_MAX, PORT_MIN, type Interval } from '../ir/ports.js';
 import { servicesMatch, type FlowProto } from '../eval/evaluate.js';
@@ -10,18 +13,45 @@ const WHOLE: readonly Interval[] = [{ lo: PORT_MIN, hi: PORT_MAX }];
 const NO_RULES: readonly Rule[] = [];
 
 export class Oracle {
-  private readonly pairRules = new Map<number, Rule[]>();
+  private pairRules: Map<number, Rule[]> | undefined;
+  private current: { readonly src: number; readonly named: ReadonlyMap<number, readonly Rule[]>; readonly toAny: readonly Rule[] } | undefined;
   private readonly ruleDecisions = new Map<number, ExpectedDecision>();
   private readonly defaultDecision: ExpectedDecision;
   private readonly intra: ExpectedDecision[];
 
   constructor(private readonly policy: Policy) {
+    for (const rule of policy.rules) {
+      this.ruleDecisions.set(rule.index, decision(rule.action, rule.log, { kind: 'rule', index: rule.index, origin: rule.origin }));
+    }
+    this.defaultDecision = decision(policy.defaultAction, false, { kind: 'default', origin: policy.defaultOrigin });
+    // Inside one tier only isolation decides (evaluate.ts: intra-tier), never a rule.
+    this.intra = policy.tiers.map((t) => decision(t.isolated ? 'deny' : 'allow', false, { kind: 'intra-tier', isolated: t.isolated, origin: t.origin }));
+  }
+
+  /**
+   * Answers rulesOf for source i from the evaluator's lists: a named destination's rules, else the
+   * rules to `any` (the rules naming the pair, in policy order, either way).
+   */
+  setSource(i: number, named: ReadonlyMap<number, readonly Rule[]>, toAny: readonly Rule[]): void {
+    this.current = { src: i, named, toAny };
+  }
+
+  /** The rules that can decide flows from tier i to tier j (none inside one tier), in policy order. */
+  rulesOf(i: number, j: number): readonly Rule[] {
+    if (i === j) return NO_RULES;
+    const c = this.current;
+    if (c && c.src === i) return c.named.get(j) ?? c.toAny;
+    return (this.pairRules ??= this.indexPairs()).get(i * this.policy.tiers.length + j) ?? NO_RULES;
+  }
+
+  private indexPairs(): Map<number, Rule[]> {
+    const policy = this.policy;
+    const pairRules = new Map<number, Rule[]>();
     const T = policy.tiers.length;
     const index = new Map(policy.tiers.map((t, i) => [t.name, i]));
     // One pass over the rules, pairs in rule order: the same rules, in the same order, that
     // Evaluator.evaluate would try for the pair (it skips every rule not naming both tiers).
     for (const rule of policy.rules) {
-      this.ruleDecisions.set(rule.index, decision(rule.action, rule.log, { kind: 'rule', index: rule.index, origin: rule.origin }));
       for (const s of rule.sources) {
         const i = index.get(s);
         if (i === undefined) continue;
@@ -29,21 +59,13 @@ export class Oracle {
           const j = index.get(d);
           if (j === undefined || i === j) continue;
           const key = i * T + j;
-          let list = this.pairRules.get(key);
-          if (!list) this.pairRules.set(key, (list = []));
+          let list = pairRules.get(key);
+          if (!list) pairRules.set(key, (list = []));
           list.push(rule);
         }
       }
     }
-    this.defaultDecision = decision(policy.defaultAction, false, { kind: 'default', origin: policy.defaultOrigin });
-    // Inside one tier only isolation decides (evaluate.ts: intra-tier), never a rule.
-    this.intra = policy.tiers.map((t) => decision(t.isolated ? 'deny' : 'allow', false, { kind: 'intra-tier', isolated: t.isolated, origin: t.origin }));
-  }
-
-  /** The rules that can decide flows from tier i to tier j (none inside one tier), in policy order. */
-  rulesOf(i: number, j: number): readonly Rule[] {
-    if (i === j) return NO_RULES;
-    return this.pairRules.get(i * this.policy.tiers.length + j) ?? NO_RULES;
+    return pairRules;
   }
 
   /** Port classes of the pair for tcp or udp: cut at every boundary of the pair's rules. */

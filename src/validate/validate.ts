@@ -16,6 +16,8 @@ import { Citer } from './cite.js';
 import { Collector } from './collector.js';
 import { checkUniform, compareTierPair, ESTABLISHED_EXPECTED, FOREIGN_EXPECTED, type ProbeBase } from './compare.js';
 import { foreignAddresses, uplinkName } from './foreign.js';
+import { SourceGroups } from './source-groups.js';
+import { forEachSource } from '../eval/grouped-classes.js';
 
 /** Every packet of a probe, new and established, every protocol and port, nothing logged yet. */
 const START: readonly Piece[] = [{ states: BOTH_STATES, svc: ALL_SVC, logs: undefined }];
@@ -39,7 +41,12 @@ function unscoped(r: IptRule): boolean {
   return !((r.src && !r.src.neg) || (r.dst && !r.dst.neg) || (r.inIface && !r.inIface.neg) || (r.outIface && !r.outIface.neg));
 }
 
-export function validateIptables(policy: Policy, rulesV4Text: string, entryRule: string): ValidationResult {
+export interface ValidateOptions {
+  /** Walk every ordered tier pair instead of one per destination group: the reference the grouped check is tested against. */
+  readonly perPair?: boolean;
+}
+
+export function validateIptables(policy: Policy, rulesV4Text: string, entryRule: string, options: ValidateOptions = {}): ValidationResult {
   const { ruleset, problems } = parseRestoreFile(rulesV4Text);
   const citer = new Citer(ruleset, entryRule);
   const col = new Collector(citer);
@@ -62,19 +69,41 @@ export function validateIptables(policy: Policy, rulesV4Text: string, entryRule:
   // Every probe address as the same {base, prefix} shape (a tier subnet is every address in it):
   // one object shape keeps the walker's property accesses monomorphic.
   const ranges: Prefix[] = tiers.map((t) => ({ base: t.subnet.base, prefix: t.subnet.prefix }));
-  let classes = 0;
-  for (let i = 0; i < tiers.length; i++) {
+  /** Walks and compares one ordered tier pair into `into`; returns its number of classes. */
+  const checkPair = (i: number, j: number, into: Collector): number => {
     const a = tiers[i]!;
-    for (let j = 0; j < tiers.length; j++) {
-      const b = tiers[j]!;
-      const probe: Probe = { src: ranges[i]!, dst: ranges[j]!, inIface: a.bridge, outIface: b.bridge };
-      const outcomes = walker.run(probe, START);
-      const base: ProbeBase = { src: a.name, dst: b.name, srcAddress: a.subnet.text, dstAddress: b.subnet.text };
-      classes += compareTierPair(base, outcomes, oracle, i, j, col);
-      // Replies (and every packet of an established connection) pass, whatever the policy says of NEW ones.
-      checkUniform(base, outcomes, ESTABLISHED, ESTABLISHED_EXPECTED, col);
+    const b = tiers[j]!;
+    const probe: Probe = { src: ranges[i]!, dst: ranges[j]!, inIface: a.bridge, outIface: b.bridge };
+    const outcomes = walker.run(probe, START);
+    const base: ProbeBase = { src: a.name, dst: b.name, srcAddress: a.subnet.text, dstAddress: b.subnet.text };
+    const n = compareTierPair(base, outcomes, oracle, i, j, into);
+    // Replies (and every packet of an established connection) pass, whatever the policy says of NEW ones.
+    checkUniform(base, outcomes, ESTABLISHED, ESTABLISHED_EXPECTED, into);
+    return n;
+  };
+  const checkSource = (i: number): number => {
+    let n = 0;
+    for (let j = 0; j < tiers.length; j++) n += checkPair(i, j, col);
+    return n;
+  };
+  let classes = 0;
+  const groups = options.perPair ? undefined : new SourceGroups(policy, entry);
+  // Source by source, with the evaluator's rule lists of that source only (all of them at once
+  // would hold every named pair's list of a 100,000-rule policy).
+  forEachSource(policy, (i, named, toAny) => {
+    oracle.setSource(i, named, toAny);
+    if (!groups) {
+      classes += checkSource(i);
+      return;
     }
-  }
+    // One representative per group a failure anywhere in the group would show in (see
+    // source-groups.ts); if one fails, the source is checked again pair by pair, so the problems
+    // reported are exactly those of the per-pair check, in its order.
+    const scratch = new Collector(citer);
+    let n = 0;
+    for (const g of groups.of(i, named.keys())) n += checkPair(i, g.rep, scratch) * g.size;
+    classes += scratch.count === 0 ? n : checkSource(i);
+  });
 
   const uplink = uplinkName(policy);
   const foreign = foreignAddresses(policy, ruleset);

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { validateIptables, describeProblem } from '../../src/validate/index.js';
 import { Oracle } from '../../src/validate/expected.js';
+import { forEachSource } from '../../src/eval/grouped-classes.js';
+import type { Rule } from '../../src/ir/types.js';
 import { Evaluator, type FlowProto } from '../../src/eval/evaluate.js';
 import { buildPolicy } from '../backends/iptables/build-ir.js';
 import { policySpecArb } from './arbitrary.js';
@@ -27,21 +29,28 @@ describe('random policies', () => {
       fc.property(policySpecArb, (spec) => {
         const p = buildPolicy(spec);
         const ev = new Evaluator(p);
-        const oracle = new Oracle(p);
         const wrong: string[] = [];
-        p.tiers.forEach((a, i) => p.tiers.forEach((b, j) => {
-          const rules = oracle.rulesOf(i, j);
-          const flows: [FlowProto, number | undefined][] = [['icmp', undefined], ['other', undefined]];
-          for (let port = 1; port <= 41; port++) flows.push(['tcp', port], ['udp', port]);
-          for (const [proto, port] of flows) {
-            const want = ev.evaluate({ src: a.name, dst: b.name, proto, port });
-            const got = oracle.decide(i, j, rules, proto, port);
-            const same = got.verdict === (want.action === 'allow' ? 'ACCEPT' : 'DROP') && got.log === want.log
-              && got.reason.kind === want.reason.kind
-              && (got.reason.kind !== 'rule' || want.reason.kind !== 'rule' || got.reason.index === want.reason.rule.index);
-            if (!same) wrong.push(`${a.name}->${b.name} ${proto}/${port ?? ''}`);
-          }
-        }));
+        // Both ways the oracle finds a pair's rules: its own pair index (k8s) and, source by source,
+        // the evaluator's lists (eval/grouped-classes.ts forEachSource, the iptables validator).
+        const lists = new Map<number, [ReadonlyMap<number, readonly Rule[]>, readonly Rule[]]>();
+        forEachSource(p, (i, named, toAny) => lists.set(i, [named, toAny]));
+        for (const perSource of [false, true]) {
+          const oracle = new Oracle(p);
+          p.tiers.forEach((a, i) => p.tiers.forEach((b, j) => {
+            if (perSource && j === 0) oracle.setSource(i, ...lists.get(i)!);
+            const rules = oracle.rulesOf(i, j);
+            const flows: [FlowProto, number | undefined][] = [['icmp', undefined], ['other', undefined]];
+            for (let port = 1; port <= 41; port++) flows.push(['tcp', port], ['udp', port]);
+            for (const [proto, port] of flows) {
+              const want = ev.evaluate({ src: a.name, dst: b.name, proto, port });
+              const got = oracle.decide(i, j, rules, proto, port);
+              const same = got.verdict === (want.action === 'allow' ? 'ACCEPT' : 'DROP') && got.log === want.log
+                && got.reason.kind === want.reason.kind
+                && (got.reason.kind !== 'rule' || want.reason.kind !== 'rule' || got.reason.index === want.reason.rule.index);
+              if (!same) wrong.push(`${perSource ? 'per source ' : ''}${a.name}->${b.name} ${proto}/${port ?? ''}`);
+            }
+          }));
+        }
         expect(wrong).toEqual([]);
       }),
       { numRuns: 300 },
