@@ -3,7 +3,6 @@
 // default can decide) behaves alike: one representative decides for the whole group.
 // Input: Policy. Output: per source, destination groups with the classes of their representative.
 import type { Policy, Rule } from '../ir/types.js';
-import { elementaryIntervals, type Interval } from '../ir/ports.js';
 import { servicesMatch, type Verdict } from './evaluate.js';
 import { classesOfPair, type DecidedClass } from './flow-classes.js';
 
@@ -128,90 +127,20 @@ class Verdicts {
   }
 }
 
-/**
- * First match over the pair's rules (policy order), else the default: Evaluator.evaluate for the
- * pair. Rather than scanning the rules once per class (classes x rules: ~10 s at 1,000 tiers x
- * 100,000 rules, where every pair carries the `any` rules), each rule in order claims the still
- * undecided port classes its services cover, found by binary search (every service boundary is a
- * class boundary); a skip list jumps over decided classes and the scan stops once all are decided.
- */
+/** First match over the pair's rules (policy order), else the default: Evaluator.evaluate for the pair. */
 function decide(verdicts: Verdicts, src: string, dst: string, rules: readonly Rule[]): DecidedClass[] {
-  const tcp = portIntervalsOf(rules, 'tcp');
-  const udp = portIntervalsOf(rules, 'udp');
-  const tcpV = firstMatches(verdicts, rules, 'tcp', tcp);
-  const udpV = firstMatches(verdicts, rules, 'udp', udp);
   const out: DecidedClass[] = [];
-  for (let k = 0; k < tcp.length; k++) out.push({ src, dst, proto: 'tcp', lo: tcp[k]!.lo, hi: tcp[k]!.hi, verdict: tcpV[k]! });
-  for (let k = 0; k < udp.length; k++) out.push({ src, dst, proto: 'udp', lo: udp[k]!.lo, hi: udp[k]!.hi, verdict: udpV[k]! });
-  // icmp and other in one pass (servicesMatch without a port): only a rule without services
-  // matches 'other', so without one this walks every rule of the pair; once is enough.
-  let icmp: Verdict | undefined;
-  let other: Verdict | undefined;
-  for (const r of rules) {
-    if (r.allTraffic) {
-      icmp ??= verdicts.of(r);
-      other = verdicts.of(r);
-      break;
+  for (const c of classesOfPair(src, dst, rules)) {
+    let verdict = verdicts.fallback;
+    for (const r of rules) {
+      if (servicesMatch(r, c.proto, c.lo)) {
+        verdict = verdicts.of(r);
+        break;
+      }
     }
-    if (icmp === undefined && servicesMatch(r, 'icmp', undefined)) icmp = verdicts.of(r);
-  }
-  out.push({ src, dst, proto: 'icmp', verdict: icmp ?? verdicts.fallback }, { src, dst, proto: 'other', verdict: other ?? verdicts.fallback });
-  return out;
-}
-
-/** classesOfPair's port classes of one protocol (the same elementary intervals, same order). */
-function portIntervalsOf(rules: readonly Rule[], proto: 'tcp' | 'udp'): Interval[] {
-  const cuts: Interval[] = [];
-  for (const r of rules) for (const s of r.services) if (s.proto === proto) cuts.push({ lo: s.lo, hi: s.hi });
-  return elementaryIntervals(cuts);
-}
-
-/** The verdict of each class in `ivs` (sorted, contiguous): the first rule whose services cover it. */
-function firstMatches(verdicts: Verdicts, rules: readonly Rule[], proto: 'tcp' | 'udp', ivs: readonly Interval[]): Verdict[] {
-  const n = ivs.length;
-  const out = new Array<Verdict>(n).fill(verdicts.fallback);
-  // next[k]: the first possibly undecided class at or after k (path-compressed).
-  const next = new Int32Array(n + 1);
-  for (let k = 0; k <= n; k++) next[k] = k;
-  const find = (k: number): number => {
-    let root = k;
-    while (next[root] !== root) root = next[root]!;
-    while (next[k] !== root) {
-      const up = next[k]!;
-      next[k] = root;
-      k = up;
-    }
-    return root;
-  };
-  let left = n;
-  const claim = (r: Rule, from: number, hi: number): void => {
-    for (let k = find(from); k < n && ivs[k]!.lo <= hi; k = find(k + 1)) {
-      out[k] = verdicts.of(r);
-      next[k] = k + 1;
-      left--;
-    }
-  };
-  for (const r of rules) {
-    if (left === 0) break;
-    if (r.allTraffic) {
-      claim(r, 0, Infinity);
-      continue;
-    }
-    for (const s of r.services) if (s.proto === proto) claim(r, lowerBound(ivs, s.lo), s.hi);
+    out.push(c.lo === undefined ? { src, dst, proto: c.proto, verdict } : { src, dst, proto: c.proto, lo: c.lo, hi: c.hi, verdict });
   }
   return out;
-}
-
-/** The first class whose lo is >= port. */
-function lowerBound(ivs: readonly Interval[], port: number): number {
-  let lo = 0;
-  let hi = ivs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ivs[mid]!.lo < port) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Two lists sorted by rule index, merged. */
