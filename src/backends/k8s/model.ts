@@ -117,9 +117,31 @@ function dnsRule(): K8sRule {
   };
 }
 
-function manifest(policy: Policy, tier: Tier, pairs: readonly PairFlows[], namespace: string, dnsEgress: boolean): K8sManifest {
-  const ingress = pairs.filter((p) => p.dst === tier.name).flatMap((p) => pairRule(p, 'ingress') ?? []);
-  const egress = pairs.filter((p) => p.src === tier.name).flatMap((p) => pairRule(p, 'egress') ?? []);
+/** The pairs of each tier as destination and as source, each list in `pairs` order. */
+interface PairIndex {
+  readonly into: Map<string, PairFlows[]>;
+  readonly from: Map<string, PairFlows[]>;
+}
+
+function indexPairs(pairs: readonly PairFlows[]): PairIndex {
+  const into = new Map<string, PairFlows[]>();
+  const from = new Map<string, PairFlows[]>();
+  const add = (m: Map<string, PairFlows[]>, key: string, p: PairFlows): void => {
+    let list = m.get(key);
+    if (!list) m.set(key, (list = []));
+    list.push(p);
+  };
+  for (const p of pairs) {
+    add(into, p.dst, p);
+    add(from, p.src, p);
+  }
+  return { into, from };
+}
+
+function manifest(policy: Policy, tier: Tier, index: PairIndex, namespace: string, dnsEgress: boolean): K8sManifest {
+  // Indexed, not filtered per tier: tiers x pairs is 10^9 at 1,000 tiers allowing each other.
+  const ingress = (index.into.get(tier.name) ?? []).flatMap((p) => pairRule(p, 'ingress') ?? []);
+  const egress = (index.from.get(tier.name) ?? []).flatMap((p) => pairRule(p, 'egress') ?? []);
   if (dnsEgress) egress.push(dnsRule());
   return {
     path: `${OUT_DIR}/${tierFile(tier.name)}`,
@@ -142,7 +164,8 @@ function manifest(policy: Policy, tier: Tier, pairs: readonly PairFlows[], names
 export function k8sModel(policy: Policy, options: K8sOptions = {}): { model: K8sModel; diagnostics: Diagnostic[] } {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const pairs = allowedPairs(policy);
-  const manifests = policy.tiers.map((t) => manifest(policy, t, pairs, namespace, options.dnsEgress === true));
+  const index = indexPairs(pairs);
+  const manifests = policy.tiers.map((t) => manifest(policy, t, index, namespace, options.dnsEgress === true));
   const model: K8sModel = { policy: commentText(policy.name), manifests, resources: policy.tiers.map((t) => yamlString(tierFile(t.name))) };
   return { model, diagnostics: k8sDiagnostics(policy, pairs, namespace) };
 }
