@@ -157,8 +157,8 @@ function decide(verdicts: Verdicts, src: string, dst: string, rules: readonly Ru
   return out;
 }
 
-/** Two lists sorted by rule index, merged. */
-function mergeByIndex(a: readonly Rule[], b: readonly Rule[]): Rule[] {
+/** Two lists sorted by rule index, merged (a new array). Also the iptables backend's per-source order. */
+export function mergeByIndex(a: readonly Rule[], b: readonly Rule[]): Rule[] {
   if (b.length === 0) return a.slice();
   const out: Rule[] = [];
   let x = 0;

@@ -24,6 +24,19 @@ export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
   return out;
 }
 
+/** a ∩ b, both merged and sorted. */
+export function intersectIntervals(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const lo = Math.max(a[i]!.lo, b[j]!.lo);
+    const hi = Math.min(a[i]!.hi, b[j]!.hi);
+    if (lo <= hi) out.push({ lo, hi });
+    if (a[i]!.hi < b[j]!.hi) i++;
+    else j++;
+  }
+  return out;
+}
+
 /** a minus b, both merged and sorted. */
 export function subtractIntervals(a: readonly Interval[], b: readonly Interval[]): Interval[] {
   const out: Interval[] = [];

@@ -1,6 +1,6 @@
 // validate: sets of (conntrack state, protocol, destination port) a symbolic walk carries through
 // the chains. A rule splits a set into the part it matches and the rest; both stay exact.
-import { PORT_MAX, PORT_MIN, subtractIntervals, type Interval } from '../ir/ports.js';
+import { PORT_MAX, PORT_MIN, intersectIntervals, subtractIntervals, type Interval } from '../ir/ports.js';
 import { BOTH_STATES, type IptRule } from './ruleset.js';
 
 /** Protocols and destination ports: tcp/udp as sorted disjoint intervals; icmp and other all or nothing. */
@@ -17,23 +17,6 @@ const NONE: readonly Interval[] = [];
 
 export function svcEmpty(s: SvcSet): boolean {
   return s.tcp.length === 0 && s.udp.length === 0 && !s.icmp && !s.other;
-}
-
-/** a ∩ b for sorted disjoint interval lists. */
-export function intersectIntervals(a: readonly Interval[], b: readonly Interval[]): Interval[] {
-  const out: Interval[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i]!;
-    const y = b[j]!;
-    const lo = Math.max(x.lo, y.lo);
-    const hi = Math.min(x.hi, y.hi);
-    if (lo <= hi) out.push({ lo, hi });
-    if (x.hi < y.hi) i++;
-    else j++;
-  }
-  return out;
 }
 
 /**

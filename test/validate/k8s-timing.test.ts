@@ -6,21 +6,7 @@ import { generateK8s } from '../../src/backends/k8s/backend.js';
 import type { Policy } from '../../src/ir/types.js';
 import { validateK8s } from '../../src/validate/k8s/index.js';
 import { largePolicy } from './large-policy.js';
-
-const cpuMs = (): number => {
-  const c = process.cpuUsage();
-  return (c.user + c.system) / 1000;
-};
-
-function fastest(runs: number, f: () => void): number {
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = cpuMs();
-    f();
-    best = Math.min(best, cpuMs() - t0);
-  }
-  return best;
-}
+import { fastest } from './support.js';
 
 function expressible(p: Policy): Policy {
   const rules = p.rules.map((r) => {

@@ -5,23 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Policy } from '../../src/ir/types.js';
 import { validateIptables } from '../../src/validate/index.js';
 import { largePolicy } from './large-policy.js';
-import { backendOutput } from './support.js';
-
-const cpuMs = (): number => {
-  const c = process.cpuUsage();
-  return (c.user + c.system) / 1000;
-};
-
-/** CPU milliseconds of the fastest of `runs` calls (the first ones also warm up the JIT). */
-function fastest(runs: number, f: () => void): number {
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = cpuMs();
-    f();
-    best = Math.min(best, cpuMs() - t0);
-  }
-  return best;
-}
+import { backendOutput, fastest } from './support.js';
 
 function measure(p: Policy, runs: number): { backend: number; validate: number; lines: number; classes: number } {
   let out = backendOutput(p);

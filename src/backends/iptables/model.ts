@@ -9,6 +9,7 @@
 import type { Action, Policy, Rule } from '../../ir/types.js';
 import type { IptChain, IptablesModel } from './model-types.js';
 import { serviceMatches } from './matches.js';
+import { mergeByIndex } from '../../eval/grouped-classes.js';
 import {
   dispatchChainName,
   extraPairChainName,
@@ -231,18 +232,6 @@ function rulesBySource(policy: Policy, tierIndex: ReadonlyMap<string, number>): 
   }
   if (anySource.length === 0) return own;
   return own.map((list) => mergeByIndex(list, anySource));
-}
-
-/** Two lists sorted by rule index, merged. */
-function mergeByIndex(a: readonly Rule[], b: readonly Rule[]): Rule[] {
-  const out: Rule[] = [];
-  let x = 0;
-  let y = 0;
-  while (x < a.length || y < b.length) {
-    if (y >= b.length || (x < a.length && a[x]!.index < b[y]!.index)) out.push(a[x++]!);
-    else out.push(b[y++]!);
-  }
-  return out;
 }
 
 /**

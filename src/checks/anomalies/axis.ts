@@ -65,23 +65,6 @@ export function pointsOf(p: RulePoints, r: number): Interval[] {
   return out;
 }
 
-/** a ∩ b, both merged and sorted. */
-export function intersect(a: readonly Interval[], b: readonly Interval[]): Interval[] {
-  const out: Interval[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i]!;
-    const y = b[j]!;
-    const lo = Math.max(x.lo, y.lo);
-    const hi = Math.min(x.hi, y.hi);
-    if (lo <= hi) out.push({ lo, hi });
-    if (x.hi < y.hi) i++;
-    else j++;
-  }
-  return out;
-}
-
 /** Is a ⊆ b? Both merged and sorted. */
 export function within(a: readonly Interval[], b: readonly Interval[]): boolean {
   let j = 0;

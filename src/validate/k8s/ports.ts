@@ -1,7 +1,7 @@
 // validate/k8s: what one side (or both ends) of a connection allows, as port sets per protocol.
 // Input: a Side of the cluster. Output: Allowed (tcp/udp as sorted disjoint intervals, icmp/other as
 // flags), and the cause that decided one class (for problems only).
-import { mergeIntervals, PORT_MAX, PORT_MIN, type Interval } from '../../ir/ports.js';
+import { intersectIntervals, mergeIntervals, PORT_MAX, PORT_MIN, type Interval } from '../../ir/ports.js';
 import type { FlowProto } from '../../eval/evaluate.js';
 import { portsMatch, type Side } from './cluster.js';
 import type { Connection } from './model.js';
@@ -33,26 +33,12 @@ export function allowedBy(s: Side): Allowed {
   return { tcp: mergeIntervals(tcp), udp: mergeIntervals(udp), rest: false };
 }
 
-function intersect(a: readonly Interval[], b: readonly Interval[]): Interval[] {
-  if (a === WHOLE) return [...b];
-  if (b === WHOLE) return [...a];
-  const out: Interval[] = [];
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    const lo = Math.max(a[i]!.lo, b[j]!.lo);
-    const hi = Math.min(a[i]!.hi, b[j]!.hi);
-    if (lo <= hi) out.push({ lo, hi });
-    if (a[i]!.hi < b[j]!.hi) i++;
-    else j++;
-  }
-  return out;
-}
-
 /** Both ends must allow a connection. */
 export function both(a: Allowed, b: Allowed): Allowed {
   if (a === EVERYTHING) return b;
   if (b === EVERYTHING) return a;
   if (a === NOTHING || b === NOTHING) return NOTHING;
-  return { tcp: intersect(a.tcp, b.tcp), udp: intersect(a.udp, b.udp), rest: a.rest && b.rest };
+  return { tcp: intersectIntervals(a.tcp, b.tcp), udp: intersectIntervals(a.udp, b.udp), rest: a.rest && b.rest };
 }
 
 export const isNothing = (a: Allowed): boolean => a.tcp.length === 0 && a.udp.length === 0 && !a.rest;
