@@ -1,13 +1,15 @@
-// checks: `publish-wildcard`. Input: the services' published ports. Output: one warning per port
-// published on 0.0.0.0, on the service (bindings carry no span of their own in the IR).
+// checks: `publish-wildcard`. Input: the services' published ports and the rules. Output: one
+// warning per port published on 0.0.0.0 that the policy lets `world` (any address outside the
+// tiers and nets) reach, on the service (bindings carry no span of their own in the IR).
 //
-// Why a warning: Docker DNATs a published port in the nat table before the packet reaches
-// DOCKER-USER, and tierwall's chains judge only traffic whose source is a tier subnet (anything
-// else RETURNs as "foreign"). So nothing in the policy decides who outside the host reaches the
-// port: on 0.0.0.0 that is every network the host is on. docs/semantics.md "Published ports".
+// Docker DNATs a published port in nat PREROUTING, before DOCKER-USER; tierwall's chains match the
+// port the peer addressed with conntrack's original destination (docs/semantics.md, "Published
+// ports"), so the policy does decide who outside reaches it. On 0.0.0.0 that is every network the
+// host is on: worth a word when the policy then opens it to everyone.
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Policy } from '../ir/types.js';
+import { WORLD, type Policy } from '../ir/types.js';
 import type { Check } from './check.js';
+import { Evaluator } from '../eval/evaluate.js';
 
 /** The host address Docker reads as "every IPv4 address of the host". */
 export const WILDCARD = '0.0.0.0';
@@ -16,13 +18,21 @@ export const publishWildcard: Check = {
   id: 'publish-wildcard',
   run(policy: Policy): Diagnostic[] {
     const out: Diagnostic[] = [];
+    if (!policy.services.some((s) => s.publish.some((b) => b.hostAddress === WILDCARD))) return out;
+    const ev = new Evaluator(policy);
+    if (!ev.zones.isExternal(WORLD)) return out; // the nets cover every address outside the tiers
     for (const s of policy.services) {
       for (const b of s.publish) {
         if (b.hostAddress !== WILDCARD) continue;
+        const open = s.tiers.find((t) => ev.evaluate({ src: WORLD, dst: t, proto: b.proto, port: b.hostPort }).action === 'allow');
+        if (open === undefined) continue;
+        const verdict = ev.evaluate({ src: WORLD, dst: open, proto: b.proto, port: b.hostPort });
+        const why = verdict.reason.kind === 'rule' ? [{ span: verdict.reason.rule.origin.span, message: 'this rule lets every outside address in' }] : policy.defaultOrigin ? [{ span: policy.defaultOrigin.span, message: 'the default lets every outside address in' }] : [];
         out.push(
-          diag('publish-wildcard', { binding: `${b.hostAddress}:${b.hostPort}/${b.proto}` }, s.origin.span, {
+          diag('publish-wildcard', { binding: `${b.hostAddress}:${b.hostPort}/${b.proto}`, tier: open }, s.origin.span, {
+            related: why,
             hints: [
-              `tierwall's rules do not govern who outside the host reaches a published port; bind it to one host address, e.g. 'publish 127.0.0.1:${b.hostPort} -> ${b.proto}/${b.containerPort};' (or the address of the interface that should serve it)`,
+              `allow only the peers that need it (net NAME RANGE; allow NAME -> ${open} ${b.proto}/${b.hostPort};), or bind the port to one host address, e.g. 'publish 127.0.0.1:${b.hostPort} -> ${b.proto}/${b.containerPort};'`,
             ],
           }),
         );

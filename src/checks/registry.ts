@@ -11,8 +11,9 @@ import { ruleAnomalies } from './rule-anomalies.js';
 import { serviceChecks } from './service-checks.js';
 import { publishWildcard } from './publish-wildcard.js';
 import { tierSpecialRanges } from './tier-special-ranges.js';
+import { netOverlap } from './net-overlap.js';
 
-export const CHECKS: readonly Check[] = [tierOverlap, tierGateway, tierSpecialRanges, dockerPools, ruleSelf, ruleAnomalies, serviceChecks, publishWildcard];
+export const CHECKS: readonly Check[] = [tierOverlap, tierGateway, tierSpecialRanges, netOverlap, dockerPools, ruleSelf, ruleAnomalies, serviceChecks, publishWildcard];
 
 export function runChecks(policy: Policy): Diagnostic[] {
   const out: Diagnostic[] = [];

@@ -6,6 +6,7 @@ import type { Span } from '../source/source-file.js';
 import type { Check } from './check.js';
 import { analyzeRules } from './anomalies/analyze.js';
 import { classify, type Finding } from './anomalies/classify.js';
+import { zonedPolicy } from '../eval/zones.js';
 
 // The definitions are in anomalies/classify.ts; the algorithm in anomalies/analyze.ts.
 
@@ -82,7 +83,9 @@ function toDiagnostic(policy: Policy, f: Finding): Diagnostic {
 export const ruleAnomalies: Check = {
   id: 'rule-anomalies',
   run(policy: Policy): Diagnostic[] {
-    const { shapes, facts } = analyzeRules(policy);
-    return classify(policy, shapes, facts).map((f) => toDiagnostic(policy, f));
+    // External zones join the analysis as tiers (same rules, same indexes, same origins).
+    const zoned = zonedPolicy(policy);
+    const { shapes, facts } = analyzeRules(zoned);
+    return classify(zoned, shapes, facts).map((f) => toDiagnostic(zoned, f));
   },
 };

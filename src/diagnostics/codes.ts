@@ -41,7 +41,9 @@ export const CODES = {
   'special-purpose-subnet': e('The subnet overlaps an IPv4 range that is not for hosts (RFC 6890): 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4, 240.0.0.0/4.', (p) => `subnet ${p.subnet} overlaps ${p.range}, ${p.what}`),
   'docker-pool-overlap': w("The subnet overlaps Docker's default address pools; dockerd may hand it to another network.", (p) => `subnet ${p.subnet} overlaps Docker's default address pool ${p.pool}`),
   // --- rules ---
-  'unknown-tier': e('A rule or service names a tier that is not declared.', (p) => `unknown tier '${p.name}'${p.suggestion ? `; did you mean '${p.suggestion}'?` : ''}`),
+  'unknown-tier': e('A rule or service names a tier (or, in a rule, a net) that is not declared.', (p) => `unknown ${p.what ?? 'tier'} '${p.name}'${p.suggestion ? `; did you mean '${p.suggestion}'?` : ''}`),
+  'host-not-managed': e("A rule names `host`: traffic between containers and the Docker host itself goes through the INPUT and OUTPUT chains, which tierwall does not manage (it manages forwarded traffic in DOCKER-USER).", (p) => `'host' cannot be ${p.side}: traffic ${p.side === 'a source' ? 'from' : 'to'} the Docker host itself does not pass DOCKER-USER, and tierwall does not manage INPUT/OUTPUT`),
+  'external-both-sides': e('A rule with an external peer (a net or `world`) on both sides: traffic between two external peers never reaches a tier, so tierwall cannot govern it.', (p) => `rule names external peers on both sides ('${p.src}' -> '${p.dst}'); traffic between them does not reach a tier`),
   'isolated-allow': e('An allow rule from an isolated tier to itself: isolation always wins.', (p) => `tier '${p.tier}' is isolated; this rule cannot allow traffic inside it`),
   'intra-tier-rule': w('A rule from a tier to itself: traffic inside a tier is governed by isolation, not by rules.', (p) => `rule has no effect on traffic inside tier '${p.tier}'`),
   'rule-shadowed': e('Earlier rules (possibly several together) match every flow of this rule with the opposite action: it never decides anything.', (p) => `rule is shadowed: every flow it matches is already ${p.verdict} by earlier rules`),
@@ -49,6 +51,10 @@ export const CODES = {
   'rule-correlated': w('The rule partly overlaps an earlier rule with the opposite action; their order decides the overlap.', () => 'rule overlaps an earlier rule with the opposite action; order decides the overlap'),
   'rule-generalization': w('The rule matches a superset of an earlier rule with the opposite action: the earlier rule is an exception to it.', () => 'rule generalizes an earlier rule with the opposite action'),
   'rule-matches-nothing': w('A rule whose source and destination sets leave no pair of different tiers.', () => 'rule matches no traffic between different tiers'),
+  // --- nets ---
+  'duplicate-net': e('Two nets with one name, or a net named like a tier.', (p) => `'${p.name}' is declared twice (as ${p.first} and as ${p.second})`),
+  'net-overlaps-tier': e("A net's range overlaps a tier's subnet: the addresses would be both inside and outside the tiers.", (p) => `${p.cidr} of net '${p.net}' overlaps subnet ${p.subnet} of tier '${p.tier}'`),
+  'net-duplicate-cidr': w('A net lists one range twice, or a range inside another of its ranges.', (p) => `${p.cidr} is already covered by ${p.other} in net '${p.net}'`),
   // --- services ---
   'duplicate-service': e('Two services with one name.', (p) => `service '${p.name}' is declared twice`),
   'service-bridges-deny': w('A service attached to two tiers lets traffic between them bypass a deny.', (p) => `service '${p.service}' joins tiers '${p.a}' and '${p.b}', bridging traffic the policy denies (${p.flow})`),
@@ -60,7 +66,7 @@ export const CODES = {
   'address-outside-subnet': e("A service's static address is outside its tier's subnet or reserved.", (p) => `address ${p.address} is not a usable host address of tier '${p.tier}' (${p.subnet})`),
   'duplicate-address': e('Two services with one static address.', (p) => `address ${p.address} is already used by service '${p.other}'`),
   'publish-conflict': e('Two published ports on the same host address, port and protocol.', (p) => `host port ${p.binding} is published twice`),
-  'publish-wildcard': w("A port published on 0.0.0.0 is reachable from every network the host is on; tierwall's tier rules do not decide who outside the host reaches it.", (p) => `port ${p.binding} is published on all host addresses`),
+  'publish-wildcard': w("A port published on 0.0.0.0 that the policy opens to `world`: every network the host is on reaches it.", (p) => `port ${p.binding} is published on all host addresses and the policy lets any outside address reach it (world -> ${p.tier})`),
   'service-no-tier': e('A service must join at least one tier.', (p) => `service '${p.name}' joins no tier`),
   'unknown-setting': e('A service setting tierwall does not know.', (p) => `unknown service setting '${p.name}'${p.suggestion ? `; did you mean '${p.suggestion}'?` : ''}`),
   'invalid-setting': e('A service setting with the wrong number or kind of values.', (p) => `'${p.setting}' expects ${p.expected}`),

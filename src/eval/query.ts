@@ -1,6 +1,6 @@
 // eval: answers `tierwall query`: which verdict a policy gives a flow and why.
 // Input: Policy + endpoint/service words as the user typed them. Output: answers or a usage error.
-import type { Policy, Tier } from '../ir/types.js';
+import { WORLD, type Policy } from '../ir/types.js';
 import { Evaluator, type FlowProto, type Verdict } from './evaluate.js';
 import { classesOfPair, rulesOfPair, type FlowClass } from './flow-classes.js';
 import { parseIpv4 } from '../ir/ipv4.js';
@@ -11,15 +11,28 @@ export interface QueryAnswer {
   readonly verdict: Verdict;
 }
 
-export type QueryResult = { ok: true; src: Tier; dst: Tier; answers: QueryAnswer[] } | { ok: false; error: string };
+/** src and dst are zones: tier names or external zones (eval/zones.ts). */
+export type QueryResult = { ok: true; src: string; dst: string; answers: QueryAnswer[] } | { ok: false; error: string };
 
-function resolveEndpoint(policy: Policy, ev: Evaluator, word: string): Tier | string {
-  const byName = policy.tiers.find((t) => t.name === word);
-  if (byName) return byName;
-  if (parseIpv4(word) !== undefined) {
-    return ev.tierOfAddress(word) ?? `${word} is in no tier's subnet; tierwall does not govern that traffic`;
+/**
+ * A tier name, a net name (its own zone: the addresses in that net and no other, else the first
+ * zone holding it), `world`, or an IPv4 address (the zone it is in).
+ */
+function resolveEndpoint(policy: Policy, ev: Evaluator, word: string): { zone: string } | string {
+  if (policy.tiers.some((t) => t.name === word)) return { zone: word };
+  const zones = ev.zones;
+  if (word === WORLD) {
+    return zones.isExternal(WORLD) ? { zone: WORLD } : 'every address outside the tiers is in a net: name the net';
   }
-  return `'${word}' is neither a tier of this policy nor an IPv4 address`;
+  if (policy.nets.some((n) => n.name === word)) {
+    const own = zones.get(word) ?? zones.external.find((z) => z.nets.includes(word));
+    return own ? { zone: own.name } : `net '${word}' has no address outside the tiers`;
+  }
+  if (parseIpv4(word) !== undefined) {
+    const zone = ev.zoneOfAddress(word);
+    return zone === undefined ? `${word} is in no zone` : { zone };
+  }
+  return `'${word}' is neither a tier or net of this policy, 'world', nor an IPv4 address`;
 }
 
 /** Parses tcp/PORT, udp/PORT, icmp, or a bare protocol (tcp, udp: every port class). */
@@ -39,7 +52,10 @@ export function query(policy: Policy, srcWord: string, dstWord: string, serviceW
   if (typeof src === 'string') return { ok: false, error: src };
   const dst = resolveEndpoint(policy, ev, dstWord);
   if (typeof dst === 'string') return { ok: false, error: dst };
-  const classes = classesOfPair(src.name, dst.name, rulesOfPair(policy, src.name, dst.name));
+  if (ev.zones.isExternal(src.zone) && ev.zones.isExternal(dst.zone)) {
+    return { ok: false, error: `${srcWord} and ${dstWord} are both outside the tiers: tierwall governs traffic that reaches a tier` };
+  }
+  const classes = classesOfPair(src.zone, dst.zone, rulesOfPair(policy, src.zone, dst.zone));
   let wanted = classes;
   if (serviceWord !== undefined) {
     const svc = parseService(serviceWord);
@@ -48,7 +64,7 @@ export function query(policy: Policy, srcWord: string, dstWord: string, serviceW
     if (svc.port !== undefined) wanted = wanted.map((c) => ({ ...c, lo: svc.port, hi: svc.port }));
   }
   const answers = wanted.map((flow) => ({ flow, verdict: ev.evaluate({ src: flow.src, dst: flow.dst, proto: flow.proto, port: flow.lo }) }));
-  return { ok: true, src, dst, answers };
+  return { ok: true, src: src.zone, dst: dst.zone, answers };
 }
 
 export function describeService(c: FlowClass): string {

@@ -1,24 +1,32 @@
-// ir: lowers `allow`/`deny` rules: resolves endpoint names (any -> every tier), checks ports.
-// Input: RuleDecl[] + the tiers. Output: Rule[] in source order + diagnostics.
+// ir: lowers `allow`/`deny` rules: resolves endpoint names (any -> every tier; nets and `world` to
+// the external ends), checks ports. Input: RuleDecl[] + tiers + nets. Output: Rule[] in source order.
 import type { Endpoint, RuleDecl, ServiceSpec } from '../syntax/ast.js';
-import type { Rule, ServiceMatch, Tier } from './types.js';
+import { WORLD, type Net, type Rule, type ServiceMatch, type Tier } from './types.js';
 import type { LowerContext } from './lower-context.js';
 import { PORT_MAX, PORT_MIN } from './ports.js';
 import { suggest } from './suggest.js';
 
 /** Built once per policy: a lookup per endpoint must not cost O(tiers). */
-interface TierNames {
-  readonly known: ReadonlySet<string>;
+interface Names {
+  readonly tiers: ReadonlySet<string>;
   readonly all: readonly string[];
+  readonly nets: ReadonlySet<string>;
+  /** Every tier and net name written, kept or not: naming a broken one is not "unknown" again. */
+  readonly declared: ReadonlySet<string>;
+  /** Tiers and nets, for did-you-mean. */
+  readonly candidates: ReadonlySet<string>;
 }
 
-function resolveEndpoints(
-  ctx: LowerContext,
-  endpoints: readonly Endpoint[],
-  { known, all }: TierNames,
-  declared: ReadonlySet<string>,
-): { names: readonly string[]; any: boolean; ok: boolean } {
+interface Side {
+  readonly names: readonly string[];
+  readonly any: boolean;
+  readonly external: readonly string[];
+  readonly ok: boolean;
+}
+
+function resolveEndpoints(ctx: LowerContext, endpoints: readonly Endpoint[], n: Names, side: 'a source' | 'a destination'): Side {
   const names: string[] = [];
+  const external: string[] = [];
   let any = false;
   let ok = true;
   for (const ep of endpoints) {
@@ -26,22 +34,35 @@ function resolveEndpoints(
       any = true;
       continue;
     }
+    if (ep.kind === 'world') {
+      if (!external.includes(WORLD)) external.push(WORLD);
+      continue;
+    }
+    if (ep.kind === 'host') {
+      ok = false;
+      ctx.report('host-not-managed', { side }, ep.span, {
+        hints: ['manage the host\'s own firewall (INPUT) separately; a port a container publishes is reached through DOCKER-USER: name the tier that publishes it'],
+      });
+      continue;
+    }
     const name = ep.name.text;
-    if (known.has(name)) {
+    if (n.tiers.has(name)) {
       if (!names.includes(name)) names.push(name);
+    } else if (n.nets.has(name)) {
+      if (!external.includes(name)) external.push(name);
     } else {
       ok = false;
-      if (!declared.has(name)) {
-        const suggestion = suggest(name, known) ?? '';
-        ctx.report('unknown-tier', { name, suggestion }, ep.name.span, {
-          hints: suggestion ? [] : [`declare it: tier ${name} <subnet>;`],
+      if (!n.declared.has(name)) {
+        const suggestion = suggest(name, n.candidates) ?? '';
+        ctx.report('unknown-tier', { name, suggestion, what: n.nets.size > 0 ? 'tier or net' : 'tier' }, ep.name.span, {
+          hints: suggestion ? [] : [`declare it: tier ${name} <subnet>; (or net ${name} <range>; for addresses outside the host)`],
         });
       }
     }
   }
   // Every `any` shares the one frozen list of all tiers: a copy per rule cost 1,000 names per side
   // of each `any` rule (a quarter of the lowering time at 1,000 tiers x 100,000 rules).
-  return { names: any ? all : names, any, ok };
+  return { names: any ? n.all : names, any, external, ok };
 }
 
 function lowerService(ctx: LowerContext, s: ServiceSpec): ServiceMatch | undefined {
@@ -65,14 +86,22 @@ export function lowerRules(
   ctx: LowerContext,
   decls: readonly RuleDecl[],
   tiers: readonly Tier[],
-  declared: ReadonlySet<string>,
+  declaredTiers: ReadonlySet<string>,
+  nets: { readonly nets: readonly Net[]; readonly declared: ReadonlySet<string> } = { nets: [], declared: new Set() },
 ): Rule[] {
   const rules: Rule[] = [];
   const all = Object.freeze(tiers.map((t) => t.name));
-  const names: TierNames = { known: new Set(all), all };
+  const netNames = new Set(nets.nets.map((x) => x.name));
+  const names: Names = {
+    tiers: new Set(all),
+    all,
+    nets: netNames,
+    declared: new Set([...declaredTiers, ...nets.declared]),
+    candidates: new Set([...all, ...netNames]),
+  };
   for (const d of decls) {
-    const src = resolveEndpoints(ctx, d.sources, names, declared);
-    const dst = resolveEndpoints(ctx, d.destinations, names, declared);
+    const src = resolveEndpoints(ctx, d.sources, names, 'a source');
+    const dst = resolveEndpoints(ctx, d.destinations, names, 'a destination');
     const services: ServiceMatch[] = [];
     let servicesOk = true;
     for (const s of d.services) {
@@ -80,8 +109,15 @@ export function lowerRules(
       if (m) services.push(m);
       else servicesOk = false;
     }
+    let endsOk = true;
+    if (src.external.length > 0 && dst.external.length > 0) {
+      endsOk = false;
+      ctx.report('external-both-sides', { src: src.external[0]!, dst: dst.external[0]! }, d.span, {
+        hints: ['split the rule: one with the tiers as sources, one with the tiers as destinations'],
+      });
+    }
     // A rule with a broken part is left out: keeping half of it would change its meaning.
-    if (!src.ok || !dst.ok || !servicesOk) continue;
+    if (!src.ok || !dst.ok || !servicesOk || !endsOk) continue;
     rules.push({
       index: rules.length,
       action: d.action,
@@ -90,6 +126,8 @@ export function lowerRules(
       destinations: dst.names,
       sourceAny: src.any,
       destinationAny: dst.any,
+      externalSources: src.external,
+      externalDestinations: dst.external,
       allTraffic: d.services.length === 0,
       services,
       origin: ctx.origin(d.span),

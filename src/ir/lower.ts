@@ -1,11 +1,12 @@
 // ir: AST -> IR. Resolves names, validates values and builds the readonly Policy.
 // Input: PolicyFile + SourceFile. Output: Policy (always, possibly partial) + diagnostics.
-import type { DefaultDecl, PolicyDecl, PolicyFile, RuleDecl, ServiceDecl, TierDecl } from '../syntax/ast.js';
+import type { DefaultDecl, NetDecl, PolicyDecl, PolicyFile, RuleDecl, ServiceDecl, TierDecl } from '../syntax/ast.js';
 import type { SourceFile } from '../source/source-file.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Policy } from './types.js';
 import { LowerContext } from './lower-context.js';
 import { lowerTiers } from './lower-tiers.js';
+import { lowerNets } from './lower-nets.js';
 import { lowerRules } from './lower-rules.js';
 import { lowerServices } from './lower-services.js';
 import { nameProblem } from './validate-names.js';
@@ -20,6 +21,7 @@ export function nameFromFile(file: string): string {
 export function lowerPolicy(ast: PolicyFile, source: SourceFile): { policy: Policy; diagnostics: Diagnostic[] } {
   const ctx = new LowerContext(source);
   const tierDecls: TierDecl[] = [];
+  const netDecls: NetDecl[] = [];
   const ruleDecls: RuleDecl[] = [];
   const serviceDecls: ServiceDecl[] = [];
   let policyDecl: PolicyDecl | undefined;
@@ -27,6 +29,7 @@ export function lowerPolicy(ast: PolicyFile, source: SourceFile): { policy: Poli
   for (const st of ast.statements) {
     switch (st.kind) {
       case 'tier': tierDecls.push(st); break;
+      case 'net': netDecls.push(st); break;
       case 'rule': ruleDecls.push(st); break;
       case 'service': serviceDecls.push(st); break;
       case 'policy':
@@ -46,13 +49,17 @@ export function lowerPolicy(ast: PolicyFile, source: SourceFile): { policy: Poli
     else name = policyDecl.name.text;
   }
   const { tiers, declared } = lowerTiers(ctx, tierDecls);
-  const rules = lowerRules(ctx, ruleDecls, tiers, declared);
+  const tierNames = new Map<string, TierDecl['name']['span']>();
+  for (const d of tierDecls) if (!tierNames.has(d.name.text)) tierNames.set(d.name.text, d.name.span);
+  const netsLowered = lowerNets(ctx, netDecls, tierNames);
+  const rules = lowerRules(ctx, ruleDecls, tiers, declared, netsLowered);
   const services = lowerServices(ctx, serviceDecls, tiers, declared);
   const policy: Policy = {
     name,
     defaultAction: defaultDecl?.action ?? 'deny',
     defaultOrigin: defaultDecl ? ctx.origin(defaultDecl.span) : undefined,
     tiers,
+    nets: netsLowered.nets,
     rules,
     services,
   };

@@ -30,6 +30,23 @@ export interface Tier {
   readonly gatewaySpan?: Span;
 }
 
+/**
+ * `net NAME CIDR[, CIDR];`: named addresses outside every tier (checks/net-overlap.ts keeps them
+ * out of the tiers' subnets). Nets may overlap one another; an address in two nets is matched by
+ * the rules of both (eval/zones.ts).
+ */
+export interface Net {
+  readonly name: string;
+  /** Canonical, deduplicated, in written order. */
+  readonly cidrs: readonly Cidr[];
+  readonly origin: Origin;
+  /** Where each CIDR was written, parallel to `cidrs`. */
+  readonly cidrSpans: readonly Span[];
+}
+
+/** A rule end outside the tiers: a net's name or `world` (every address outside the tiers). */
+export const WORLD = 'world';
+
 export type Protocol = 'tcp' | 'udp' | 'icmp';
 
 /** A service a rule matches: a tcp/udp destination port interval [lo, hi], or all of icmp. */
@@ -49,6 +66,12 @@ export interface Rule {
   readonly destinations: readonly string[];
   readonly sourceAny: boolean;
   readonly destinationAny: boolean;
+  /**
+   * Ends outside the tiers: net names and/or WORLD, deduplicated, in written order. A rule never has
+   * external ends on both sides (lowering refuses it: such traffic does not touch a tier).
+   */
+  readonly externalSources: readonly string[];
+  readonly externalDestinations: readonly string[];
   /** True when the rule names no service: it matches every protocol and port. */
   readonly allTraffic: boolean;
   /** Empty when allTraffic. Port intervals are as written (not merged). */
@@ -87,6 +110,7 @@ export interface Policy {
   readonly defaultAction: Action;
   readonly defaultOrigin: Origin | undefined;
   readonly tiers: readonly Tier[];
+  readonly nets: readonly Net[];
   readonly rules: readonly Rule[];
   readonly services: readonly Service[];
 }

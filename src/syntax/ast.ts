@@ -20,7 +20,7 @@ export interface PolicyFile {
   readonly comments: readonly Comment[];
 }
 
-export type Statement = PolicyDecl | TierDecl | RuleDecl | DefaultDecl | ServiceDecl;
+export type Statement = PolicyDecl | TierDecl | NetDecl | RuleDecl | DefaultDecl | ServiceDecl;
 
 /** `policy NAME;` */
 export interface PolicyDecl {
@@ -40,10 +40,20 @@ export interface TierDecl {
   readonly span: Span;
 }
 
-/** A rule end: a tier name or `any`. */
+/** `net NAME CIDR[, CIDR];`: addresses outside the tiers (an office, a partner, a monitoring host). */
+export interface NetDecl {
+  readonly kind: 'net';
+  readonly name: Word;
+  readonly cidrs: readonly Word[];
+  readonly span: Span;
+}
+
+/** A rule end: a tier or net name (resolved in lowering), `any` (every tier), `world` or `host`. */
 export type Endpoint =
   | { readonly kind: 'tier'; readonly name: Word }
-  | { readonly kind: 'any'; readonly span: Span };
+  | { readonly kind: 'any'; readonly span: Span }
+  | { readonly kind: 'world'; readonly span: Span }
+  | { readonly kind: 'host'; readonly span: Span };
 
 /** `tcp/80`, `udp/9000-9010`, `icmp`. Ports are the numbers as written (checked in lowering). */
 export type ServiceSpec =

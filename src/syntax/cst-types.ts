@@ -10,6 +10,7 @@ export interface PolicyFileCstNode extends CstNode {
 export type PolicyFileCstChildren = {
   ruleDecl?: RuleDeclCstNode[];
   tierDecl?: TierDeclCstNode[];
+  netDecl?: NetDeclCstNode[];
   serviceDecl?: ServiceDeclCstNode[];
   policyDecl?: PolicyDeclCstNode[];
   defaultDecl?: DefaultDeclCstNode[];
@@ -50,6 +51,19 @@ export type TierOptionCstChildren = {
   Kw_bridge?: IToken[];
   bridge?: (IToken)[];
   Kw_isolated?: IToken[];
+};
+
+export interface NetDeclCstNode extends CstNode {
+  name: "netDecl";
+  children: NetDeclCstChildren;
+}
+
+export type NetDeclCstChildren = {
+  Kw_net: IToken[];
+  name: IToken[];
+  cidr: IToken[];
+  Comma?: IToken[];
+  Semicolon: IToken[];
 };
 
 export interface RuleDeclCstNode extends CstNode {

@@ -4,12 +4,12 @@ import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain'
 import { EOF } from 'chevrotain';
 import * as T from './tokens.js';
 
-const STATEMENT = 'a statement (policy, tier, allow, deny, default or service)';
+const STATEMENT = 'a statement (policy, tier, net, allow, deny, default or service)';
 
 /** Names for the sets of tokens an alternation or a repetition can start with. */
 const CHOICES = new Map<string, string>([
-  [key([T.Policy, T.Tier, T.Allow, T.Deny, T.Default, T.Service]), STATEMENT],
-  [key([T.Identifier, T.Any]), "a tier name or 'any'"],
+  [key([T.Policy, T.Tier, T.Net, T.Allow, T.Deny, T.Default, T.Service]), STATEMENT],
+  [key([T.Identifier, T.Any, T.World, T.Host]), "a tier or net name, 'any', 'world' or 'host'"],
   [key([T.Tcp, T.Udp, T.Icmp]), 'a service (tcp/PORT, udp/PORT or icmp)'],
   [key([T.Gateway, T.Bridge, T.Isolated]), "'gateway', 'bridge' or 'isolated'"],
   [key([T.Identifier, T.NumberLit]), 'a bridge name'],
@@ -21,6 +21,8 @@ const ROLE: Record<string, string> = {
   'policyDecl:Identifier': 'a policy name',
   'tierDecl:Identifier': 'a tier name',
   'tierDecl:Cidr': 'a subnet in CIDR notation (like 10.0.1.0/24)',
+  'netDecl:Identifier': 'a net name',
+  'netDecl:Cidr': 'an address range in CIDR notation (like 192.0.2.0/24)',
   'tierOption:Address': 'an IPv4 address',
   'serviceDecl:Identifier': 'a service name',
   'ruleDecl:Arrow': "',' or '->'",
@@ -34,6 +36,7 @@ const ROLE: Record<string, string> = {
 const STATEMENT_NAME: Record<string, string> = {
   policyDecl: 'the policy declaration',
   tierDecl: 'the tier declaration',
+  netDecl: 'the net declaration',
   ruleDecl: 'the rule',
   defaultDecl: 'the default statement',
   setting: 'the setting',
@@ -114,7 +117,7 @@ class MessageProvider implements IParserErrorMessageProvider {
 
 export const messageProvider = new MessageProvider();
 
-const STATEMENT_STARTS = new Set<TokenType>([T.Policy, T.Tier, T.Allow, T.Deny, T.Default, T.Service, EOF]);
+const STATEMENT_STARTS = new Set<TokenType>([T.Policy, T.Tier, T.Net, T.Allow, T.Deny, T.Default, T.Service, EOF]);
 
 function startsStatement(t: IToken): boolean {
   return STATEMENT_STARTS.has(t.tokenType);
@@ -124,7 +127,7 @@ function startsStatement(t: IToken): boolean {
 function ruleContinuation(previous: IToken | undefined): string {
   const type = previous?.tokenType;
   if (type === T.Log) return "';'";
-  if (type === T.Identifier || type === T.Any) return "',', a service (tcp/PORT, udp/PORT or icmp), 'log' or ';'";
+  if (type === T.Identifier || type === T.Any || type === T.World || type === T.Host) return "',', a service (tcp/PORT, udp/PORT or icmp), 'log' or ';'";
   return "',', 'log' or ';'";
 }
 

@@ -32,6 +32,7 @@ export class TierwallParser extends CstParser {
       this.OR([
         { ALT: () => this.SUBRULE(this.ruleDecl) },
         { ALT: () => this.SUBRULE(this.tierDecl) },
+        { ALT: () => this.SUBRULE(this.netDecl) },
         { ALT: () => this.SUBRULE(this.serviceDecl) },
         { ALT: () => this.SUBRULE(this.policyDecl) },
         { ALT: () => this.SUBRULE(this.defaultDecl) },
@@ -71,6 +72,14 @@ export class TierwallParser extends CstParser {
     ]);
   });
 
+  /** `net NAME CIDR[, CIDR];`: addresses outside the host's tiers, named for rules. */
+  readonly netDecl = this.RULE('netDecl', () => {
+    this.CONSUME(T.Net);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Cidr, { LABEL: 'cidr' }) });
+    this.CONSUME(T.Semicolon);
+  });
+
   readonly ruleDecl = this.RULE('ruleDecl', () => {
     this.OR([
       { ALT: () => this.CONSUME(T.Allow, { LABEL: 'action' }) },
@@ -81,6 +90,8 @@ export class TierwallParser extends CstParser {
       DEF: () => this.OR2([
         { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'source' }) },
         { ALT: () => this.CONSUME(T.Any, { LABEL: 'source' }) },
+        { ALT: () => this.CONSUME(T.World, { LABEL: 'source' }) },
+        { ALT: () => this.CONSUME(T.Host, { LABEL: 'source' }) },
       ]),
     });
     this.CONSUME(T.Arrow);
@@ -89,6 +100,8 @@ export class TierwallParser extends CstParser {
       DEF: () => this.OR3([
         { ALT: () => this.CONSUME2(T.Identifier, { LABEL: 'destination' }) },
         { ALT: () => this.CONSUME2(T.Any, { LABEL: 'destination' }) },
+        { ALT: () => this.CONSUME2(T.World, { LABEL: 'destination' }) },
+        { ALT: () => this.CONSUME2(T.Host, { LABEL: 'destination' }) },
       ]),
     });
     this.OPTION(() => this.AT_LEAST_ONE_SEP3({ SEP: T.Comma, DEF: () => this.SUBRULE(this.serviceSpec) }));

@@ -23,6 +23,7 @@ const keyword = (word: string): TokenType =>
 
 export const Policy = keyword('policy');
 export const Tier = keyword('tier');
+export const Net = keyword('net');
 export const Gateway = keyword('gateway');
 export const Bridge = keyword('bridge');
 export const Isolated = keyword('isolated');
@@ -31,6 +32,8 @@ export const Deny = keyword('deny');
 export const Log = keyword('log');
 export const Default = keyword('default');
 export const Any = keyword('any');
+export const World = keyword('world');
+export const Host = keyword('host');
 export const Service = keyword('service');
 export const Tcp = keyword('tcp');
 export const Udp = keyword('udp');
@@ -38,7 +41,7 @@ export const Icmp = keyword('icmp');
 
 /** Reserved words, in the order the language reference lists them. */
 export const KEYWORDS: readonly TokenType[] = [
-  Policy, Tier, Gateway, Bridge, Isolated, Allow, Deny, Log, Default, Any, Service, Tcp, Udp, Icmp,
+  Policy, Tier, Net, Gateway, Bridge, Isolated, Allow, Deny, Log, Default, Any, World, Host, Service, Tcp, Udp, Icmp,
 ];
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED, line_breaks: true });

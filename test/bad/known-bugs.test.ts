@@ -93,8 +93,10 @@ describe('hangs: time that grows faster than the input', () => {
 
 describe('gaps: hostile policies that compile without a word', () => {
   // Fixed: publish-wildcard was in the code table but never emitted; src/checks/publish-wildcard.ts.
-  it('warns about a port published on 0.0.0.0 (publish-wildcard is never emitted)', () => {
-    expect(codes('tier web 10.1.1.0/24;\nservice s { image "nginx"; tiers web; publish 0.0.0.0:80 -> tcp/80; }\n')).toContain('publish-wildcard');
+  // Since the ruleset decides who outside reaches a published port, it warns when `world` may.
+  it('warns about a port published on 0.0.0.0 that world may reach (publish-wildcard is never emitted)', () => {
+    expect(codes('tier web 10.1.1.0/24;\nallow world -> web tcp/80;\nservice s { image "nginx"; tiers web; publish 0.0.0.0:80 -> tcp/80; }\n')).toContain('publish-wildcard');
+    expect(codes('tier web 10.1.1.0/24;\nservice s { image "nginx"; tiers web; publish 0.0.0.0:80 -> tcp/80; }\n')).not.toContain('publish-wildcard');
   });
 
   // Fixed: install.sh (as root) would have created a Docker bridge holding the gateway 127.0.0.1,

@@ -87,6 +87,8 @@ export function policy(spec: {
     destinations: resolve(r.destinations),
     sourceAny: r.sources.includes('any'),
     destinationAny: r.destinations.includes('any'),
+    externalSources: [],
+    externalDestinations: [],
     allTraffic: r.services === 'all',
     services: r.services === 'all' ? [] : r.services,
     origin: origin(100000 + 10 * i, 1000 + i),
@@ -110,6 +112,7 @@ export function policy(spec: {
     defaultAction: spec.defaultAction ?? 'deny',
     defaultOrigin: spec.defaultAction ? origin(300000, 3000) : undefined,
     tiers,
+    nets: [],
     rules,
     services,
   };

@@ -19,7 +19,7 @@ describe('checks from policy text', () => {
       ['docker-pool-overlap', 4],
       ['docker-pool-overlap', 5],
       ['docker-pool-overlap', 6],
-      ['publish-wildcard', 14],
+      ['publish-wildcard', 15],
     ]);
   });
 

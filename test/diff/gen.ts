@@ -72,6 +72,7 @@ function ruleOf(r: RuleM, index: number, file: string, allTiers: readonly string
   return {
     index, action: r.action, log: r.log, sources: [...r.src], destinations: [...r.dst],
     sourceAny: r.src.length === allTiers.length, destinationAny: r.dst.length === allTiers.length,
+    externalSources: [], externalDestinations: [],
     allTraffic: r.all, services: r.all ? [] : services,
     origin: { file, line, col: 1, span: { file, start: 0, end: 0 } },
   };
@@ -83,6 +84,7 @@ export function buildPolicy(m: PolicyM, file = 'test.policy'): Policy {
   return {
     name: 'test', defaultAction: m.defaultAction, defaultOrigin: undefined,
     tiers: m.tiers.map((t, i) => tierOf(t, file, i + 1)),
+    nets: [],
     rules: m.rules.map((r, i) => ruleOf(r, i, file, names)),
     services: [],
   };

@@ -18,7 +18,7 @@ const validateIr = new Ajv07.default({ allErrors: true }).compile(JSON.parse(rea
 
 /** What `tierwall ir` prints for a policy, parsed back: the document the schema describes. */
 export function irDocument(policy: unknown): unknown {
-  return JSON.parse(JSON.stringify({ irVersion: 1, ...(policy as object) }));
+  return JSON.parse(JSON.stringify({ irVersion: 2, ...(policy as object) }));
 }
 
 /** The IR document's schema errors ([] when it validates). */

@@ -41,6 +41,9 @@ export interface RuleSpec {
   readonly services?: readonly string[];
   readonly log?: boolean;
   readonly line?: number;
+  /** Nets and `world` on either side. */
+  readonly externalFrom?: readonly string[];
+  readonly externalTo?: readonly string[];
 }
 
 export function policy(name: string, defaultAction: Action, tiers: readonly Tier[], rules: readonly RuleSpec[], services: readonly Service[] = []): Policy {
@@ -53,11 +56,13 @@ export function policy(name: string, defaultAction: Action, tiers: readonly Tier
     destinations: r.to === '*' ? all : [...r.to],
     sourceAny: r.from === '*',
     destinationAny: r.to === '*',
+    externalSources: [...(r.externalFrom ?? [])],
+    externalDestinations: [...(r.externalTo ?? [])],
     allTraffic: (r.services ?? []).length === 0,
     services: (r.services ?? []).map(serviceMatch),
     origin: origin(r.line ?? index + 1),
   }));
-  return { name, defaultAction, defaultOrigin: origin(), tiers, rules: irRules, services };
+  return { name, defaultAction, defaultOrigin: origin(), tiers, nets: [], rules: irRules, services };
 }
 
 export function service(name: string, s: Partial<Omit<Service, 'name' | 'origin'>> & { tiers: readonly string[] }): Service {
@@ -90,6 +95,7 @@ export const threeTier: Policy = policy(
     { action: 'allow', from: ['frontend'], to: ['backend'], services: ['tcp/8080'], line: 8 },
     { action: 'allow', from: ['backend'], to: ['database'], services: ['tcp/5432'], line: 9 },
     { action: 'deny', from: ['frontend'], to: ['database'], log: true, line: 10 },
+    { action: 'allow', from: [], externalFrom: ['world'], to: ['frontend'], services: ['tcp/80'], line: 11 },
   ],
   [
     service('web', {

@@ -34,9 +34,9 @@ describe('syntax errors', () => {
   });
 
   test('bad endpoints', () => {
-    syntaxError('allow ⟨->⟩ b;', "expected a tier name or 'any' after 'allow', found '->'");
-    syntaxError('deny a, ⟨->⟩ b;', "expected a tier name or 'any' after ',', found '->'");
-    syntaxError('allow a -> ⟨10.0.0.0/24⟩;', "expected a tier name or 'any' after '->', found '10.0.0.0/24'");
+    syntaxError('allow ⟨->⟩ b;', "expected a tier or net name, 'any', 'world' or 'host' after 'allow', found '->'");
+    syntaxError('deny a, ⟨->⟩ b;', "expected a tier or net name, 'any', 'world' or 'host' after ',', found '->'");
+    syntaxError('allow a -> ⟨10.0.0.0/24⟩;', "expected a tier or net name, 'any', 'world' or 'host' after '->', found '10.0.0.0/24'");
   });
 
   test('bad tier declarations', () => {
@@ -59,7 +59,7 @@ describe('syntax errors', () => {
   test('bad default, policy and statement starts', () => {
     syntaxError('default ⟨maybe⟩;', "expected 'allow' or 'deny' after 'default', found 'maybe'");
     syntaxError('policy ⟨"p"⟩;', "expected a policy name after 'policy', found \"p\"");
-    syntaxError('⟨permit⟩ a -> b;', 'expected a statement (policy, tier, allow, deny, default or service), found \'permit\'');
+    syntaxError('⟨permit⟩ a -> b;', 'expected a statement (policy, tier, net, allow, deny, default or service), found \'permit\'');
   });
 
   test('bad service blocks', () => {

@@ -27,15 +27,16 @@ describe('parse: example policies', () => {
     const { ast } = parse(source(readFileSync(new URL('three-tier.policy', dir), 'utf8'), 'three-tier.policy'));
     expect(ast.file).toBe('three-tier.policy');
     expect(ast.statements.map((s) => s.kind)).toEqual([
-      'policy', 'tier', 'tier', 'tier', 'rule', 'rule', 'rule', 'default', 'service', 'service', 'service',
+      'policy', 'tier', 'tier', 'tier', 'rule', 'rule', 'rule', 'rule', 'default', 'service', 'service', 'service',
     ]);
     expect(ast.comments.map((c) => c.text)).toEqual([
       '# The seed deployment: nginx in front, a node app behind it, postgres at the back.',
       '# no traffic between database containers',
       '# the tutorial\'s "violation": logged, then dropped',
+      "# the site is public: anyone outside may reach nginx's published port",
       '# postgres writes its data directory',
     ]);
-    const web = ast.statements[8] as ServiceDecl;
+    const web = ast.statements[9] as ServiceDecl;
     expect(web.settings.map((s) => s.name.text)).toEqual(['image', 'tiers', 'address', 'publish', 'cap_add', 'tmpfs']);
     const db = ast.statements[3] as TierDecl;
     expect([db.name.text, db.subnet.text, db.bridge?.text, db.isolated !== undefined]).toEqual(['database', '172.20.3.0/24', 'db-bridge', true]);

@@ -53,10 +53,12 @@ export function largePolicy(tiers: number, rules: number, seed = 7): Policy {
       destinations: anyDst ? names : some(),
       sourceAny: anySrc,
       destinationAny: anyDst,
+      externalSources: [],
+      externalDestinations: [],
       allTraffic: all,
       services,
       origin: origin(tiers + 3 + index),
     });
   }
-  return { name: 'large', defaultAction: 'deny', defaultOrigin: undefined, tiers: ts, rules: out, services: [] };
+  return { name: 'large', defaultAction: 'deny', defaultOrigin: undefined, tiers: ts, nets: [], rules: out, services: [] };
 }

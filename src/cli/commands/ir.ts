@@ -10,6 +10,6 @@ export function runIr(file: string): number {
   const a = analyze(source);
   printDiagnostics('text', a.diagnostics, new Map([[name, source]]));
   if (failed(a.diagnostics, false)) return EXIT.failed;
-  process.stdout.write(`${JSON.stringify({ irVersion: 1, ...a.policy }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ irVersion: 2, ...a.policy }, null, 2)}\n`);
   return EXIT.ok;
 }

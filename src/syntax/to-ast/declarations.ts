@@ -3,8 +3,8 @@
 import type { IToken } from 'chevrotain';
 import { diag } from '../../diagnostics/diagnostic.js';
 import type { Span } from '../../source/source-file.js';
-import type { DefaultDecl, PolicyDecl, TierDecl, Word } from '../ast.js';
-import type { DefaultDeclCstNode, PolicyDeclCstNode, TierDeclCstNode, TierOptionCstNode } from '../cst-types.js';
+import type { DefaultDecl, NetDecl, PolicyDecl, TierDecl, Word } from '../ast.js';
+import type { DefaultDeclCstNode, NetDeclCstNode, PolicyDeclCstNode, TierDeclCstNode, TierOptionCstNode } from '../cst-types.js';
 import { one, spanFrom, tokenSpan, word, type BuildContext } from './common.js';
 
 export function policyDecl(cx: BuildContext, node: PolicyDeclCstNode): PolicyDecl {
@@ -54,6 +54,16 @@ export function tierDecl(cx: BuildContext, node: TierDeclCstNode): TierDecl {
     bridge,
     isolated,
     span: spanFrom(cx, one(c.Kw_tier), one(c.Semicolon)),
+  };
+}
+
+export function netDecl(cx: BuildContext, node: NetDeclCstNode): NetDecl {
+  const c = node.children;
+  return {
+    kind: 'net',
+    name: word(cx, one(c.name)),
+    cidrs: (c.cidr ?? []).map((t) => word(cx, t)),
+    span: spanFrom(cx, one(c.Kw_net), one(c.Semicolon)),
   };
 }
 

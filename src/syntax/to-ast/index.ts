@@ -3,14 +3,14 @@
 import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
 import type { Comment, PolicyFile, Statement } from '../ast.js';
 import type {
-  DefaultDeclCstNode, PolicyDeclCstNode, PolicyFileCstNode, RuleDeclCstNode, ServiceDeclCstNode, TierDeclCstNode,
+  DefaultDeclCstNode, NetDeclCstNode, PolicyDeclCstNode, PolicyFileCstNode, RuleDeclCstNode, ServiceDeclCstNode, TierDeclCstNode,
 } from '../cst-types.js';
-import { defaultDecl, policyDecl, tierDecl } from './declarations.js';
+import { defaultDecl, netDecl, policyDecl, tierDecl } from './declarations.js';
 import { ruleDecl } from './rule.js';
 import { serviceDecl } from './service.js';
 import { tokenSpan, type BuildContext } from './common.js';
 
-type StatementNode = RuleDeclCstNode | TierDeclCstNode | ServiceDeclCstNode | PolicyDeclCstNode | DefaultDeclCstNode;
+type StatementNode = RuleDeclCstNode | TierDeclCstNode | NetDeclCstNode | ServiceDeclCstNode | PolicyDeclCstNode | DefaultDeclCstNode;
 
 export function toAst(
   cx: BuildContext,
@@ -36,6 +36,7 @@ function build(cx: BuildContext, node: StatementNode, broken: ReadonlySet<CstNod
   switch (node.name) {
     case 'ruleDecl': return ruleDecl(cx, node);
     case 'tierDecl': return tierDecl(cx, node);
+    case 'netDecl': return netDecl(cx, node);
     case 'serviceDecl': return serviceDecl(cx, node, broken);
     case 'policyDecl': return policyDecl(cx, node);
     case 'defaultDecl': return defaultDecl(cx, node);
@@ -53,6 +54,7 @@ function statementsInOrder(cst: PolicyFileCstNode): Placed[] {
   const out: Placed[] = [];
   for (const n of c.ruleDecl ?? []) out.push({ node: n, start: n.children.action![0]!.startOffset });
   for (const n of c.tierDecl ?? []) out.push({ node: n, start: n.children.Kw_tier[0]!.startOffset });
+  for (const n of c.netDecl ?? []) out.push({ node: n, start: n.children.Kw_net[0]!.startOffset });
   for (const n of c.serviceDecl ?? []) out.push({ node: n, start: n.children.Kw_service[0]!.startOffset });
   for (const n of c.policyDecl ?? []) out.push({ node: n, start: n.children.Kw_policy[0]!.startOffset });
   for (const n of c.defaultDecl ?? []) out.push({ node: n, start: n.children.Kw_default[0]!.startOffset });

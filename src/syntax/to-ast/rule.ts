@@ -3,7 +3,7 @@
 import type { IToken } from 'chevrotain';
 import type { Endpoint, RuleDecl, ServiceSpec } from '../ast.js';
 import type { RuleDeclCstNode, ServiceSpecCstNode } from '../cst-types.js';
-import { Any } from '../tokens.js';
+import { Any, Host, World } from '../tokens.js';
 import { one, spanFrom, tokenSpan, word, type BuildContext } from './common.js';
 
 export function ruleDecl(cx: BuildContext, node: RuleDeclCstNode): RuleDecl {
@@ -22,7 +22,10 @@ export function ruleDecl(cx: BuildContext, node: RuleDeclCstNode): RuleDecl {
 }
 
 function endpoint(cx: BuildContext, t: IToken): Endpoint {
-  return t.tokenType === Any ? { kind: 'any', span: tokenSpan(cx, t) } : { kind: 'tier', name: word(cx, t) };
+  if (t.tokenType === Any) return { kind: 'any', span: tokenSpan(cx, t) };
+  if (t.tokenType === World) return { kind: 'world', span: tokenSpan(cx, t) };
+  if (t.tokenType === Host) return { kind: 'host', span: tokenSpan(cx, t) };
+  return { kind: 'tier', name: word(cx, t) };
 }
 
 function serviceSpec(cx: BuildContext, node: ServiceSpecCstNode): ServiceSpec {

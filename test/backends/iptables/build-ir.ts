@@ -68,10 +68,12 @@ export function buildPolicy(spec: PolicySpec): Policy {
       destinations: r.to === 'any' ? all : [...new Set(r.to)],
       sourceAny: r.from === 'any',
       destinationAny: r.to === 'any',
+      externalSources: [],
+      externalDestinations: [],
       allTraffic: services.length === 0,
       services,
       origin: origin(file, r.line ?? 200 + index, r.col ?? 1),
     };
   });
-  return { name: spec.name, defaultAction: spec.defaultAction ?? 'deny', defaultOrigin: undefined, tiers, rules, services: [] };
+  return { name: spec.name, defaultAction: spec.defaultAction ?? 'deny', defaultOrigin: undefined, tiers, nets: [], rules, services: [] };
 }
