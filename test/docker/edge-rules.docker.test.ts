@@ -166,3 +166,126 @@ describe.skipIf(!ready).each(ready ? engines().map((e) => [e.name, e] as const) 
     });
   });
 });
+
+// D (28.5 only). The bridge option gateway_mode_ipv4 decides routed access on 28.5: `routed` drops the raw rules
+// and the NAT (no MASQUERADE, no DNAT: the host port is dead) and leaves the container's filter rules, so DOCKER-USER
+// decides; `nat-unprotected` keeps the NAT, drops the raw rules and accepts every routed port in DOCKER.
+const GATEWAY_MODES = [
+  { mode: 'routed', subnet: '10.43.3.0/24', ctr: '10.43.3.10', hostPort: 15434,
+    expected: { published: 'closed', routedPublished: 'open', routedUnpublished: 'closed', userAccept: 'open' } },
+  { mode: 'nat-unprotected', subnet: '10.43.4.0/24', ctr: '10.43.4.10', hostPort: 15435,
+    expected: { published: 'open', routedPublished: 'open', routedUnpublished: 'open', userAccept: 'open' } },
+] as const;
+
+const has28 = ready && engines().some((e) => e.name === '28.5');
+
+describe.skipIf(!has28)('D. routed access on Docker 28.5 per gateway_mode_ipv4', () => {
+  let lab: Lab;
+
+  beforeAll(async () => {
+    lab = await startLab(engines().find((e) => e.name === '28.5')!);
+    const out = await lab.addOutside();
+    for (const [i, g] of GATEWAY_MODES.entries()) {
+      await lab.docker(['network', 'create', '--driver', 'bridge', '--subnet', g.subnet, '-o', `com.docker.network.bridge.name=tw-gw${i}`,
+        '-o', `com.docker.network.bridge.gateway_mode_ipv4=${g.mode}`, `gw-${g.mode}`]);
+      await lab.runContainer(`gw${i}`, `gw-${g.mode}`, { ip: g.ctr, tcp: [5432, 8000], udp: [], runArgs: ['-p', `${g.hostPort}:5432`] });
+      await run('ip', ['-n', out.ns, 'route', 'replace', g.subnet, 'via', out.hostIp]);
+    }
+  }, 300_000);
+
+  afterAll(() => lab?.stop());
+
+  it.each(GATEWAY_MODES)('gateway_mode_ipv4=$mode', async (g) => {
+    await lab.exec('iptables', ['-w', '5', '-F', 'DOCKER-USER']);
+    const got: Record<string, string> = {
+      published: await lab.probeFromOutside(lab.outside!.hostIp, g.hostPort),
+      routedPublished: await lab.probeFromOutside(g.ctr, 5432),
+      routedUnpublished: await lab.probeFromOutside(g.ctr, 8000),
+    };
+    await lab.exec('iptables', ['-w', '5', '-A', 'DOCKER-USER', '-s', OUTSIDE_NET, '-d', g.subnet, '-j', 'ACCEPT']);
+    got.userAccept = await lab.probeFromOutside(g.ctr, 8000);
+    expect(got).toEqual(g.expected);
+    expect(await lab.iptables('raw')).not.toContain(g.ctr);
+  });
+});
+
+// E. IPv6: a dual-stack tier network, an outside host with an IPv6 address on the link, and ip6tables.
+// 20.10 needs `experimental` + `ip6tables` in daemon.json for any ip6tables rule; 28.5 writes them by default.
+const V6 = {
+  tier: 'fd00:43:9::/64',
+  tiers: 'fd00:43::/32',
+  ctr: 'fd00:43:9::10',
+  host: 'fd00:198::1',
+  outside: 'fd00:198::2',
+  link: 'fd00:198::/64',
+} as const;
+
+const V6_CONFIGS: readonly (readonly [string, string, Record<string, unknown>])[] = [
+  ['20.10', 'default daemon.json', {}],
+  ['20.10', 'experimental + ip6tables', { experimental: true, ip6tables: true, ipv6: true, 'fixed-cidr-v6': 'fd00:43:ff::/64' }],
+  ['28.5', 'default daemon.json', {}],
+];
+
+/** What each configuration was measured to do (see NOTES.md, "Edge traffic", IPv6). */
+// dnat: ip6tables nat DNATs the published port (else only docker-proxy on [::] answers it, outside FORWARD).
+const V6_EXPECTED: Record<string, { userChain: boolean; dnat: boolean; routedPublished: string; routedUnpublished: string; published: string }> = {
+  '20.10 default daemon.json': { userChain: false, dnat: false, routedPublished: 'open', routedUnpublished: 'open', published: 'open' },
+  '20.10 experimental + ip6tables': { userChain: false, dnat: true, routedPublished: 'open', routedUnpublished: 'closed', published: 'open' },
+  '28.5 default daemon.json': { userChain: true, dnat: true, routedPublished: 'closed', routedUnpublished: 'closed', published: 'open' },
+};
+
+const v6Cases = ready ? V6_CONFIGS.filter(([n]) => engines().some((e) => e.name === n)) : [];
+
+describe.skipIf(!ready).each(v6Cases)('E. IPv6 on Docker %s, %s', (engName, what, daemonConfig) => {
+  let lab: Lab;
+  const key = `${engName} ${what}`;
+
+  /** From the outside namespace over IPv6: does tcp [addr]:port answer? (busybox nc, 2 s, bounded by timeout 10.) */
+  async function probe6(addr: string, port: number): Promise<'open' | 'closed'> {
+    const r = await lab.execOutside('timeout', ['10', '/bin/busybox', 'nc', '-w', '2', addr, String(port)], { allowFail: true, timeoutMs: 20_000 });
+    return r.status === 0 && r.stdout.includes('ok') ? 'open' : 'closed';
+  }
+
+  beforeAll(async () => {
+    lab = await startLab(engines().find((e) => e.name === engName)!, { daemonConfig });
+    await lab.docker(['network', 'create', '--driver', 'bridge', '--ipv6', '--subnet', '10.43.9.0/24', '--subnet', V6.tier,
+      '-o', 'com.docker.network.bridge.name=tw-edge6', 'edge6']);
+    const out = await lab.addOutside();
+    // An IPv6 address on each end of the link (nodad: usable at once), the tier routed via the lab host.
+    await run('ip', ['-n', lab.ns, 'addr', 'add', `${V6.host}/64`, 'dev', 'tw-up', 'nodad']);
+    await run('ip', ['-n', out.ns, 'addr', 'add', `${V6.outside}/64`, 'dev', 'tw-out', 'nodad']);
+    await run('ip', ['-n', out.ns, '-6', 'route', 'add', V6.tier, 'via', V6.host]);
+    // 80 published as 15480, 8000 as 15481, 9000 not published.
+    await lab.runContainer('v1', 'edge6', { tcp: [80, 8000, 9000], udp: [], runArgs: ['--ip6', V6.ctr, '-p', '15480:80', '-p', '15481:8000'] });
+  }, 300_000);
+
+  afterAll(() => lab?.stop());
+
+  it('ip6tables DOCKER-USER, routed and published IPv6 access from outside', async () => {
+    const filter6 = (await lab.exec('ip6tables', ['-w', '5', '-S'])).stdout;
+    const nat6 = (await lab.exec('ip6tables', ['-w', '5', '-t', 'nat', '-S'])).stdout;
+    const got = {
+      userChain: filter6.split('\n').includes('-N DOCKER-USER'),
+      dnat: /--dport 15480 -j DNAT --to-destination \[fd00:43:9::10\]:80$/m.test(nat6),
+      routedPublished: await probe6(V6.ctr, 80),
+      routedUnpublished: await probe6(V6.ctr, 9000),
+      published: await probe6(V6.host, 15480),
+    };
+    expect(got).toEqual(V6_EXPECTED[key]);
+  });
+
+  it('where ip6tables has DOCKER-USER, the ingress rule of A works for IPv6 published ports too', async () => {
+    const filter6 = (await lab.exec('ip6tables', ['-w', '5', '-S'])).stdout;
+    if (!V6_EXPECTED[key]!.userChain) {
+      expect(filter6).not.toContain('DOCKER-USER');
+      return;
+    }
+    const ip6 = (args: string) => lab.exec('ip6tables', ['-w', '5', ...args.split(' ')]);
+    await ip6('-F DOCKER-USER');
+    await ip6('-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT');
+    await ip6(`-A DOCKER-USER -s ${V6.link} -d ${V6.tier} -p tcp -m conntrack --ctorigdstport 15480 --ctdir ORIGINAL -j ACCEPT`);
+    await ip6(`-A DOCKER-USER ! -s ${V6.tiers} -d ${V6.tier} -j DROP`);
+    expect(await probe6(V6.host, 15480)).toBe('open');
+    expect(await probe6(V6.host, 15481)).toBe('closed');
+  });
+});
