@@ -244,6 +244,36 @@ export class Lab {
     return r.status === 0 && r.stdout.includes('ok') ? 'open' : 'closed';
   }
 
+  /** Run `cmd args` inside the outside namespace (addOutside() first). */
+  execOutside(cmd: string, args: readonly string[] = [], opts: RunOptions = {}): Promise<RunResult> {
+    if (!this.outside) throw new Error('addOutside() first');
+    return run('nsenter', [`--net=/run/netns/${this.outside.ns}`, cmd, ...args], opts);
+  }
+
+  /**
+   * A server in the outside namespace on `proto`/`port` (socat, fork): tcp answers `ok <peer addr>:<peer port>`
+   * (so a test sees whether the client was masqueraded), udp echoes the datagram (what Lab.probe expects).
+   * Resolves once it listens (bounded, 10 s). The socat command line names the lab dir, so stop() (and the
+   * watchdog) end it with the lab's other processes.
+   */
+  async listenOutside(proto: 'tcp' | 'udp', port: number): Promise<void> {
+    if (!this.outside) throw new Error('addOutside() first');
+    checkPort(port);
+    const reply = join(this.dir, `outside-${proto}-reply.sh`);
+    writeFileSync(reply, proto === 'tcp' ? '#!/bin/sh\necho "ok $SOCAT_PEERADDR:$SOCAT_PEERPORT"\n' : '#!/bin/sh\ncat\n', { mode: 0o755 });
+    const listen = proto === 'tcp' ? `TCP-LISTEN:${port},fork,reuseaddr` : `UDP-RECVFROM:${port},fork,reuseaddr`;
+    const child = spawn('nsenter', [`--net=/run/netns/${this.outside.ns}`, 'socat', listen, `EXEC:${reply}`],
+      { detached: true, stdio: 'ignore' });
+    child.on('error', () => { /* seen below: nothing listens */ });
+    child.unref();
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+      const ss = (await this.execOutside('ss', ['-Hln', proto === 'tcp' ? '-t' : '-u'], { allowFail: true, timeoutMs: 5_000 })).stdout;
+      if (ss.split('\n').some((l) => (l.trim().split(/\s+/)[3] ?? '').endsWith(`:${port}`))) return;
+      await sleep(100);
+    }
+    throw new Error(`outside listener ${proto}/${port} not up after 10 s`);
+  }
+
   /** Run the docker CLI against the lab's daemon. */
   docker(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     return run(dockerCli, args, { ...opts, env: this.env });
