@@ -59,3 +59,24 @@ export function serviceMatches(rule: Rule): string[] {
   if (rule.services.some((s) => s.proto === 'icmp')) out.push('-p icmp');
   return out;
 }
+
+/**
+ * The protocol matches of a rule for traffic from outside to a tier: the port is the one the peer
+ * addressed, which for a published port is the HOST port; Docker rewrites it to the container port
+ * (nat PREROUTING DNAT) before DOCKER-USER sees the packet, so only conntrack's original destination
+ * port still holds it (test/lab/NOTES.md, "Edge traffic"). Without DNAT it is the packet's own port.
+ * --ctdir ORIGINAL: a reply of a connection a tier opened carries the tier's port as its original
+ * destination port and must not match. --ctorigdstport takes one port or range, so one line per
+ * merged interval (no multiport form exists for it).
+ */
+export function ingressServiceMatches(rule: Rule): string[] {
+  if (rule.allTraffic) return [''];
+  const out: string[] = [];
+  for (const proto of ['tcp', 'udp'] as const) {
+    const ivs: Interval[] = [];
+    for (const s of rule.services) if (s.proto === proto) ivs.push({ lo: s.lo, hi: s.hi });
+    for (const iv of mergeIntervals(ivs)) out.push(`-p ${proto} -m conntrack --ctorigdstport ${portText(iv)} --ctdir ORIGINAL`);
+  }
+  if (rule.services.some((s) => s.proto === 'icmp')) out.push('-p icmp');
+  return out;
+}

@@ -6,9 +6,12 @@
 // name that source (or `any`). Inside a source chain, maximal runs of rules with specific
 // destinations are grouped per destination into pair chains entered by one `-d` jump each. The
 // output grows with rules + tiers (+ the copies of `any`-source rules), never with tiers^2.
+// Traffic between a tier and addresses outside the tiers: edge.ts (ingress at the end of the
+// dispatch chain, egress through `_E`).
 import type { Action, Policy, Rule } from '../../ir/types.js';
 import type { IptChain, IptablesModel } from './model-types.js';
 import { serviceMatches } from './matches.js';
+import { buildEdge } from './edge.js';
 import { mergeByIndex } from '../../eval/grouped-classes.js';
 import {
   dispatchChainName,
@@ -35,15 +38,18 @@ export function quoted(text: string): string {
   return `"${text}"`;
 }
 
-const target = (a: Action): string => (a === 'allow' ? 'ACCEPT' : 'DROP');
+export const target = (a: Action): string => (a === 'allow' ? 'ACCEPT' : 'DROP');
 
 /** Joins rule parts in iptables-save's order (-s -d, -p/matches, comment, -j), skipping empties. */
-function line(...parts: string[]): string {
+export function line(...parts: string[]): string {
   return parts.filter((p) => p !== '').join(' ');
 }
 
 /** A rule is emitted only when it can match something (services, or all traffic). */
 const matchesSomething = (r: Rule): boolean => r.allTraffic || r.services.length > 0;
+
+/** A rule whose destinations are only external (`-> world`) decides no tier pair: edge.ts has it. */
+const reachesTiers = (r: Rule): boolean => r.destinationAny || r.destinations.length > 0;
 
 /** Builds the ruleset: main (-d tier) -> dispatch (-s tier) -> per-source chain -> per-pair chains. */
 export function buildIptables(policy: Policy): IptablesModel {
@@ -59,15 +65,18 @@ export function buildIptables(policy: Policy): IptablesModel {
   // Packets to no tier fall through to RETURN: not ours to decide.
   const mainRules = [line('-m conntrack --ctstate RELATED,ESTABLISHED', comment('established'), '-j ACCEPT')];
   for (const t of policy.tiers) mainRules.push(line(`-d ${t.subnet.text}`, comment(`to:${t.name}`), `-j ${dispatch}`));
+  // Then packets from a tier to no tier (egress, edge.ts); packets touching no tier are Docker's.
+  const edge = buildEdge(policy, comment);
+  for (const l of edge.mainEgress) mainRules.push(l);
   mainRules.push(line(comment('foreign'), '-j RETURN'));
   chains.push({ name: main, rules: mainRules });
 
-  // Dispatch by source; packets from no tier (the host, the internet) are not ours either.
+  // Dispatch by source; packets from no tier (a net, the world) to a tier: ingress lines (edge.ts).
   const dispatchRules: string[] = [];
   policy.tiers.forEach((t, i) => {
     dispatchRules.push(line(`-s ${t.subnet.text}`, comment(`from:${t.name}`), `-j ${sourceChainName(name, i)}`));
   });
-  dispatchRules.push(line(comment('foreign'), '-j RETURN'));
+  for (const l of edge.ingress) dispatchRules.push(l);
   chains.push({ name: dispatch, rules: dispatchRules });
 
   const lowered = lowerRules(policy, comment);
@@ -81,7 +90,7 @@ export function buildIptables(policy: Policy): IptablesModel {
   // chain (tiers x such rules lines). Instead, a run's share of them lives once in a shared chain
   // (`_A<n>`, per range of them), entered by one line at the end of the run; a source copies one
   // only into the pair chains of destinations its own rules name in that run, to keep its place.
-  const anySpecific = policy.rules.filter((r) => r.sourceAny && !r.destinationAny && matchesSomething(r));
+  const anySpecific = policy.rules.filter((r) => r.sourceAny && !r.destinationAny && matchesSomething(r) && reachesTiers(r));
   const anyPos = new Map(anySpecific.map((r, k) => [r.index, k]));
   const shared = new Map<string, string>();
   let sharedCount = 0;
@@ -199,6 +208,7 @@ export function buildIptables(policy: Policy): IptablesModel {
   });
   // A loop, not push(...): a large policy has more pair chains than the argument limit.
   for (const c of pairChains) chains.push(c);
+  for (const c of edge.chains) chains.push(c);
 
   return {
     mainChain: main,
@@ -220,7 +230,7 @@ function rulesBySource(policy: Policy, tierIndex: ReadonlyMap<string, number>): 
   const own: Rule[][] = policy.tiers.map(() => []);
   const anySource: Rule[] = [];
   for (const rule of policy.rules) {
-    if (!matchesSomething(rule)) continue;
+    if (!matchesSomething(rule) || !reachesTiers(rule)) continue;
     if (rule.sourceAny) {
       anySource.push(rule);
       continue;
@@ -243,14 +253,20 @@ function lowerRules(policy: Policy, comment: (what: string) => string): Map<numb
   const out = new Map<number, string[]>();
   for (const rule of policy.rules) {
     const tag = tagOf(tags, rule);
-    const lines: string[] = [];
-    for (const match of serviceMatches(rule)) {
-      if (rule.log) {
-        lines.push(line(match, LOG_LIMIT, comment(tag), `-j LOG --log-prefix ${quoted(logPrefix(policy.name, tag))}`));
-      }
-      lines.push(line(match, comment(tag), `-j ${target(rule.action)}`));
-    }
-    out.set(rule.index, lines);
+    out.set(rule.index, verdictLines(policy.name, tag, rule, serviceMatches(rule), comment));
   }
   return out;
+}
+
+/**
+ * A rule's lines for the given matches: per match, a rate-limited LOG right before the verdict it
+ * logs (same match, same comment), then the verdict. Shared with the edge chains (edge.ts).
+ */
+export function verdictLines(policyName: string, tag: string, rule: Rule, matches: readonly string[], comment: (what: string) => string): string[] {
+  const lines: string[] = [];
+  for (const match of matches) {
+    if (rule.log) lines.push(line(match, LOG_LIMIT, comment(tag), `-j LOG --log-prefix ${quoted(logPrefix(policyName, tag))}`));
+    lines.push(line(match, comment(tag), `-j ${target(rule.action)}`));
+  }
+  return lines;
 }

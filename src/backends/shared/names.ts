@@ -85,6 +85,20 @@ export function dispatchChainName(policyName: string): string {
   return `${mainChainName(policyName)}_D`;
 }
 
+/**
+ * The chain the main chain sends packets from a tier to an address outside the tiers to; it
+ * dispatches them by source tier to egressChainName, or decides them by the default.
+ */
+export function egressDispatchChainName(policyName: string): string {
+  return `${mainChainName(policyName)}_E`;
+}
+
+/** Per-source-tier chain of the rules with external destinations (tier index, as sourceChainName). */
+export function egressChainName(policyName: string, src: number): string {
+  checkIndex(src);
+  return `${mainChainName(policyName)}_E${src}`;
+}
+
 /** Largest counter of extraPairChainName: `_Q9999999` is as long as `_P999-999`. */
 export const MAX_EXTRA_PAIR_CHAINS = 10_000_000;
 
@@ -108,9 +122,11 @@ export function sharedChainName(policyName: string, n: number): string {
 
 /**
  * The sub-chain suffixes after the main chain's name, as an ERE. Policy names hold no '_', so no
- * suffix can be read as part of another policy's name; `_D` is shorter than any hash suffix.
+ * suffix can be read as part of another policy's name; `_D` is shorter than any hash suffix, and so
+ * is `_E` with at most three digits (E is a hash digit: an unbounded `E[0-9]+` could read another
+ * policy's shortened main chain `_E12345678` as a sub-chain).
  */
-export const OWNED_SUFFIX = '_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D)';
+export const OWNED_SUFFIX = '_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D|E[0-9]{0,3})';
 
 /** Does `chain` belong to this policy (main chain or one of its sub-chains)? For stale-chain cleanup. */
 export function isOwnedChain(policyName: string, chain: string): boolean {
