@@ -48,15 +48,25 @@ export function compareTierPair(base: ProbeBase, outcomes: readonly Outcome[], o
     let n = 0;
     for (const o of outcomes) {
       if ((o.states & NEW) === 0) continue;
-      if (!agrees(e, o)) return comparePorts(base, outcomes, oracle, i, j, rules, col);
+      if (!agrees(e, o)) return comparePorts(base, outcomes, oracle, rules, (proto, port) => oracle.decide(i, j, rules, proto, port), col);
       n += o.svc.tcp.length + o.svc.udp.length + (o.svc.icmp ? 1 : 0) + (o.svc.other ? 1 : 0);
     }
     return n;
   }
-  return comparePorts(base, outcomes, oracle, i, j, rules, col);
+  return comparePorts(base, outcomes, oracle, rules, (proto, port) => oracle.decide(i, j, rules, proto, port), col);
 }
 
-function comparePorts(base: ProbeBase, outcomes: readonly Outcome[], oracle: Oracle, i: number, j: number, rules: readonly Rule[], col: Collector): number {
+/**
+ * A pair of different zones (a tier and an external zone) against its rules, first match else the
+ * default; returns the number of classes compared.
+ */
+export function compareRules(base: ProbeBase, outcomes: readonly Outcome[], oracle: Oracle, rules: readonly Rule[], col: Collector): number {
+  return comparePorts(base, outcomes, oracle, rules, (proto, port) => oracle.firstMatch(rules, proto, port), col);
+}
+
+type Decide = (proto: FlowProto, port: number | undefined) => ExpectedDecision;
+
+function comparePorts(base: ProbeBase, outcomes: readonly Outcome[], oracle: Oracle, rules: readonly Rule[], decide: Decide, col: Collector): number {
   let classes = 0;
   for (const proto of ['tcp', 'udp'] as const) {
     const act = segments(outcomes, NEW, proto);
@@ -69,7 +79,7 @@ function comparePorts(base: ProbeBase, outcomes: readonly Outcome[], oracle: Ora
       if (!seg || seg.lo > lo || seg.hi < lo) throw new Error(`validate: ${proto} port ${lo} has no outcome: the walk lost packets`);
       const hi = Math.min(seg.hi, cut.hi);
       classes++;
-      const e = oracle.decide(i, j, rules, proto, lo);
+      const e = decide(proto, lo);
       if (!agrees(e, seg.o)) col.flow({ ...base, proto, lo, hi, state: 'NEW' }, e, seg.o);
       lo = hi + 1;
       if (seg.hi < lo) a++;
@@ -79,7 +89,7 @@ function comparePorts(base: ProbeBase, outcomes: readonly Outcome[], oracle: Ora
   for (const proto of ['icmp', 'other'] as const) {
     classes++;
     const o = single(outcomes, NEW, proto);
-    const e = oracle.decide(i, j, rules, proto, undefined);
+    const e = decide(proto, undefined);
     if (!agrees(e, o)) col.flow({ ...base, proto, state: 'NEW' }, e, o);
   }
   return classes;

@@ -54,7 +54,7 @@ function keyOf(r: IptRule): string {
   const t = r.target;
   const target = t.kind === 'jump' ? `j:${t.chain}` : t.kind === 'LOG' ? `LOG:${t.prefix ?? ''}` : t.kind;
   const ports = r.ports ? r.ports.map((p) => `${p.lo}-${p.hi}`).join(',') : '*';
-  return `${a(r.src)} ${i(r.inIface)} ${i(r.outIface)} ${r.proto ?? ''} ${ports} ${r.states ?? ''} ${target}`;
+  return `${a(r.src)} ${i(r.inIface)} ${i(r.outIface)} ${r.proto ?? ''} ${ports}${r.origDir ? ' orig' : ''} ${r.states ?? ''} ${target}`;
 }
 
 export class DestinationSplits {

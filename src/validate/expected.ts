@@ -78,6 +78,11 @@ export class Oracle {
   /** First match over the pair's rules, else the default: Evaluator.evaluate restricted to the pair. */
   decide(i: number, j: number, rules: readonly Rule[], proto: FlowProto, port: number | undefined): ExpectedDecision {
     if (i === j) return this.intra[i]!;
+    return this.firstMatch(rules, proto, port);
+  }
+
+  /** First match over rules that can decide a pair of different zones (tiers or external), else the default. */
+  firstMatch(rules: readonly Rule[], proto: FlowProto, port: number | undefined): ExpectedDecision {
     for (const rule of rules) {
       if (servicesMatch(rule, proto, port)) return this.ruleDecisions.get(rule.index)!;
     }

@@ -9,6 +9,7 @@ import * as v from './parse-values.js';
 // Options as bits (each may be given once); NOT is the '!' word, MATCH is '-m'.
 const S = 1, D = 2, I = 4, O = 8, P = 16, DPORT = 32, DPORTS = 64, CTSTATE = 128;
 const COMMENT_OPT = 256, LIMIT_OPT = 512, BURST = 1024, JUMP = 2048, LOG_PREFIX = 4096;
+const CTORIGDSTPORT = 8192, CTDIR = 16384;
 const NOT = -1, MATCH = -2;
 const NEGATABLE = S | D | I | O | CTSTATE;
 /** -X options by their letter. */
@@ -16,12 +17,13 @@ const SHORT: Readonly<Record<number, number>> = { 115: S, 100: D, 105: I, 111: O
 const LONG: readonly [string, number][] = [
   ['--dport', DPORT], ['--dports', DPORTS], ['--ctstate', CTSTATE], ['--comment', COMMENT_OPT],
   ['--limit', LIMIT_OPT], ['--limit-burst', BURST], ['--log-prefix', LOG_PREFIX],
+  ['--ctorigdstport', CTORIGDSTPORT], ['--ctdir', CTDIR],
 ];
 // Modules (-m), as bits of their own; PROTO_OWNER is the tcp/udp match -p loads, owner of a bare --dport.
 const TCP = 1, UDP = 2, MULTIPORT = 4, CONNTRACK = 8, COMMENT = 16, LIMIT = 32, PROTO_OWNER = 64;
 const MODULES: readonly [string, number][] = [['tcp', TCP], ['udp', UDP], ['multiport', MULTIPORT], ['conntrack', CONNTRACK], ['comment', COMMENT], ['limit', LIMIT]];
 /** Modules that mean nothing without their option (iptables itself rejects a bare multiport). */
-const NEEDS: readonly [number, number, string][] = [[MULTIPORT, DPORTS, 'multiport'], [CONNTRACK, CTSTATE, 'conntrack'], [COMMENT, COMMENT_OPT, 'comment']];
+const NEEDS: readonly [number, number, string][] = [[MULTIPORT, DPORTS, 'multiport'], [CONNTRACK, CTSTATE | CTORIGDSTPORT, 'conntrack'], [COMMENT, COMMENT_OPT, 'comment']];
 const VERDICTS: readonly Target[] = [{ kind: 'ACCEPT' }, { kind: 'DROP' }, { kind: 'RETURN' }];
 const MAX_COMMENT = 255;
 const MAX_LOG_PREFIX = 29;
@@ -102,6 +104,7 @@ export function parseRule(text: string, from: number, to: number, chain: string,
   let proto: IptRule['proto'];
   let ports: readonly Interval[] | undefined;
   let states: number | undefined;
+  let origDir = false;
   let target: Target | undefined;
   let owner = 0;
   let modules = 0;
@@ -170,6 +173,21 @@ export function parseRule(text: string, from: number, to: number, chain: string,
         states = s;
         break;
       }
+      case CTORIGDSTPORT: {
+        // The port the peer addressed (before Docker's DNAT). The validator models no DNAT, so for
+        // a packet of the original direction it is the packet's own destination port.
+        problem = owner !== CONNTRACK ? "'--ctorigdstport' outside its match (-m conntrack)" : undefined;
+        if (!problem && proto !== 'tcp' && proto !== 'udp') problem = "'--ctorigdstport' needs -p tcp or -p udp";
+        if (!problem && ports !== undefined) problem = 'destination ports given twice';
+        const r = cached(ctx, 'p', w, (t) => { const x = v.parsePortRange(t); return 'error' in x ? x : [x]; });
+        if ('error' in r) return r;
+        ports = r;
+        break;
+      }
+      case CTDIR:
+        problem = owner !== CONNTRACK ? "'--ctdir' outside its match (-m conntrack)" : !w.is('ORIGINAL') ? `'--ctdir ${w.text()}' is outside the subset (ORIGINAL only)` : undefined;
+        origDir = true;
+        break;
       case COMMENT_OPT:
         problem = owner !== COMMENT ? "'--comment' outside its match (-m comment)" : w.textLength() > MAX_COMMENT ? `comment longer than ${MAX_COMMENT} characters` : undefined;
         break;
@@ -204,7 +222,10 @@ export function parseRule(text: string, from: number, to: number, chain: string,
     const [m, opt, mod] = NEEDS[k]!;
     if ((modules & m) !== 0 && (given & opt) === 0) return fail(`'-m ${mod}' without its option`);
   }
+  // An original destination port without --ctdir ORIGINAL also matches replies by their connection's
+  // port, and --ctdir alone says nothing the subset needs: only the pair is read.
+  if (((given & CTORIGDSTPORT) !== 0) !== origDir) return fail("'--ctorigdstport' and '--ctdir ORIGINAL' go together");
   // A rate limit on a verdict would make the verdict depend on the packet rate: only LOG may be limited.
   if ((modules & LIMIT) !== 0 && target.kind !== 'LOG') return fail(`'-m limit' on a ${target.kind === 'jump' ? 'jump' : target.kind} rule: the verdict would depend on the packet rate`);
-  return { chain, num, line: lineNo, src, dst, inIface, outIface, proto, ports, states, target };
+  return { chain, num, line: lineNo, src, dst, inIface, outIface, proto, ports, states, origDir, target };
 }

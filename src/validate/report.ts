@@ -6,7 +6,7 @@ import type { ActualCause, ActualDecision, ExpectedDecision, FlowProblem, Probed
 
 export const RULES_ARTIFACT = 'rules.v4';
 
-const VERB: Readonly<Record<string, string>> = { ACCEPT: 'accepts', DROP: 'drops', RETURN: 'returns to Docker', SPLIT: 'splits' };
+const VERB: Readonly<Record<string, string>> = { ACCEPT: 'accepts', DROP: 'drops', RETURN: 'returns to Docker', SPLIT: 'splits', UNDECIDED: 'cannot decide' };
 
 const where = (o: Origin | undefined): string => (o ? `${o.file}:${o.line}` : 'implicit');
 
@@ -45,6 +45,7 @@ function describeCause(c: ActualCause): string {
 export function describeActual(a: ActualDecision): string {
   const logged = a.logs.length > 0 ? ' and logs' : '';
   if (a.verdict === 'SPLIT') return `treats only part of the tier's addresses alike at ${describeCause(a.cause)}`;
+  if (a.verdict === 'UNDECIDED') return `matches by what the packet does not show (a port after Docker's DNAT, or an established packet's direction) at ${describeCause(a.cause)}`;
   return `${VERB[a.verdict]}${logged} it at ${describeCause(a.cause)}`;
 }
 

@@ -44,6 +44,13 @@ export interface IptRule {
   readonly ports: readonly Interval[] | undefined;
   /** Which probe states the conntrack match admits (NEW/ESTABLISHED bits); undefined: no such match. */
   readonly states: number | undefined;
+  /**
+   * `--ctorigdstport P --ctdir ORIGINAL`: `ports` are the connection's original destination ports,
+   * matched in the original direction only. A NEW packet is of the original direction and, with no
+   * DNAT modelled, its own port is the original one; an ESTABLISHED probe holds replies too, whose
+   * original port is not theirs, so the walker cannot decide those packets (walk.ts).
+   */
+  readonly origDir: boolean;
   readonly target: Target;
 }
 

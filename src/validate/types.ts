@@ -53,8 +53,12 @@ export interface RuleRef {
 export type ActualCause = { readonly kind: 'rule'; readonly rule: RuleRef } | { readonly kind: 'end'; readonly chain: string };
 
 export interface ActualDecision {
-  /** SPLIT: a rule matches only part of a tier's subnet, so members of one tier are treated differently. */
-  readonly verdict: IptVerdict | 'SPLIT';
+  /**
+   * SPLIT: a rule matches only part of a tier's subnet, so members of one tier are treated differently.
+   * UNDECIDED: a rule matches by what the packet does not show: the port the peer addressed before
+   * Docker's DNAT (a plain --dport from outside), the direction of an established packet (--ctdir).
+   */
+  readonly verdict: IptVerdict | 'SPLIT' | 'UNDECIDED';
   readonly cause: ActualCause;
   /** The LOG rules that fired before the decision, in order, with their prefixes. */
   readonly logs: readonly { readonly rule: RuleRef; readonly prefix: string | undefined }[];

@@ -1,8 +1,8 @@
 // validate: translation validation of the iptables backend. Reads rules.v4 independently of the backend,
 // walks it as Docker's FORWARD -> DOCKER-USER -> entry rule would, and proves every flow class decided
-// as the evaluator decides it. Input: Policy, rules.v4 text, entry rule text. Output: ValidationResult.
-import type { Policy } from '../ir/types.js';
-import { parseIpv4 } from '../ir/ipv4.js';
+// as the evaluator decides it: between tiers, and between each tier and every address outside the
+// tiers (outside.ts), both ways. Input: Policy, rules.v4 text, entry rule text. Output: ValidationResult.
+import type { Policy, Rule } from '../ir/types.js';
 import type { ValidationResult } from './types.js';
 import { BOTH_STATES, ESTABLISHED, NEW, type IptRule, type Ruleset } from './ruleset.js';
 import { parseRestoreFile } from './parse-file.js';
@@ -14,8 +14,9 @@ import { ALL_SVC, type Piece } from './svc-set.js';
 import { Oracle } from './expected.js';
 import { Citer } from './cite.js';
 import { Collector } from './collector.js';
-import { checkUniform, compareTierPair, ESTABLISHED_EXPECTED, FOREIGN_EXPECTED, type ProbeBase } from './compare.js';
-import { foreignAddresses, uplinkName } from './foreign.js';
+import { checkUniform, compareRules, compareTierPair, ESTABLISHED_EXPECTED, FOREIGN_EXPECTED, type ProbeBase } from './compare.js';
+import { outsideProbes, uplinkName } from './outside.js';
+import { EdgeOracle } from './edge-expected.js';
 import { SourceGroups } from './source-groups.js';
 import { forEachSource } from '../eval/grouped-classes.js';
 
@@ -105,24 +106,33 @@ export function validateIptables(policy: Policy, rulesV4Text: string, entryRule:
     classes += scratch.count === 0 ? n : checkSource(i);
   });
 
+  // The host's edge: every address outside the tiers, through one probe per group the policy and the
+  // ruleset both treat alike (outside.ts), against every tier, both ways.
   const uplink = uplinkName(policy);
-  const foreign = foreignAddresses(policy, ruleset);
+  const outside = outsideProbes(policy, ruleset, entry);
+  const edges = new EdgeOracle(policy);
+  const walkEdge = (base: ProbeBase, probe: Probe, rules: readonly Rule[]): void => {
+    const outcomes = walker.run(probe, START);
+    classes += compareRules(base, outcomes, oracle, rules, col);
+    checkUniform(base, outcomes, ESTABLISHED, ESTABLISHED_EXPECTED, col);
+  };
+  for (const o of outside) {
+    const addr: Prefix = { base: o.address, prefix: 32 };
+    tiers.forEach((t, i) => {
+      walkEdge({ src: o.zone, dst: t.name, srcAddress: o.text, dstAddress: t.subnet.text }, { src: addr, dst: ranges[i]!, inIface: uplink, outIface: t.bridge, dnat: true }, edges.inbound(o.zone, i));
+      walkEdge({ src: t.name, dst: o.zone, srcAddress: t.subnet.text, dstAddress: o.text }, { src: ranges[i]!, dst: addr, inIface: t.bridge, outIface: uplink }, edges.outbound(o.zone, i));
+    });
+  }
+  // Outside to outside is no traffic tierwall governs (NEW must go back to Docker), both ways through
+  // the first probe: linear in the probes.
   const probeForeign = (base: ProbeBase, probe: Probe): void => {
     checkUniform(base, walker.run(probe, START), NEW, FOREIGN_EXPECTED, col);
   };
-  for (const f of foreign) {
-    const addr: Prefix = { base: parseIpv4(f)!, prefix: 32 };
-    tiers.forEach((t, i) => {
-      probeForeign({ src: t.name, dst: f, srcAddress: t.subnet.text, dstAddress: f }, { src: ranges[i]!, dst: addr, inIface: t.bridge, outIface: uplink });
-      probeForeign({ src: f, dst: t.name, srcAddress: f, dstAddress: t.subnet.text }, { src: addr, dst: ranges[i]!, inIface: uplink, outIface: t.bridge });
-    });
-  }
-  // Foreign to foreign, both ways through the first foreign address: linear in the addresses probed.
-  const first = foreign[0];
-  for (const g of first === undefined ? [] : foreign) {
-    const [x, y] = [{ base: parseIpv4(first!)!, prefix: 32 }, { base: parseIpv4(g)!, prefix: 32 }];
-    probeForeign({ src: first!, dst: g, srcAddress: first!, dstAddress: g }, { src: x, dst: y, inIface: uplink, outIface: uplink });
-    if (g !== first) probeForeign({ src: g, dst: first!, srcAddress: g, dstAddress: first! }, { src: y, dst: x, inIface: uplink, outIface: uplink });
+  const first = outside[0];
+  for (const g of first === undefined ? [] : outside) {
+    const [x, y] = [{ base: first!.address, prefix: 32 }, { base: g.address, prefix: 32 }];
+    probeForeign({ src: first!.text, dst: g.text, srcAddress: first!.text, dstAddress: g.text }, { src: x, dst: y, inIface: uplink, outIface: uplink });
+    if (g !== first) probeForeign({ src: g.text, dst: first!.text, srcAddress: g.text, dstAddress: first!.text }, { src: y, dst: x, inIface: uplink, outIface: uplink });
   }
   return col.result(classes);
 }

@@ -3,7 +3,7 @@
 // Output: Outcomes: disjoint packet sets, each with its verdict, the rule that decided it and its LOGs.
 import { cidrContains } from '../ir/ipv4.js';
 import type { IptVerdict } from './types.js';
-import type { AddrMatch, Chain, IfaceMatch, IptRule } from './ruleset.js';
+import { BOTH_STATES, ESTABLISHED, type AddrMatch, type Chain, type IfaceMatch, type IptRule } from './ruleset.js';
 import { ChainIndex, type Prefix } from './chain-index.js';
 import { splitPiece, type LogTrail, type Piece } from './svc-set.js';
 
@@ -13,14 +13,23 @@ export interface Probe {
   readonly dst: Prefix;
   readonly inIface: string;
   readonly outIface: string;
+  /**
+   * From outside to a tier: the probe's port is the one the peer addressed, which Docker's DNAT
+   * (nat PREROUTING, before DOCKER-USER) may have rewritten to a container port, so a plain --dport
+   * cannot decide these packets; only --ctorigdstport sees the addressed port.
+   */
+  readonly dnat?: boolean;
 }
 
 /** What decided: a rule, or falling off the end of a chain. */
 export type Cause = IptRule | { readonly end: string };
 
 export interface Outcome extends Piece {
-  /** SPLIT: a rule matched only part of an address range, so the packets are not treated alike. */
-  readonly verdict: IptVerdict | 'SPLIT';
+  /**
+   * SPLIT: a rule matched only part of an address range, so the packets are not treated alike.
+   * UNDECIDED: a rule matches by what the probe does not fix (see undecided()).
+   */
+  readonly verdict: IptVerdict | 'SPLIT' | 'UNDECIDED';
   readonly cause: Cause;
 }
 
@@ -98,6 +107,8 @@ export class Walker {
       const rule = chain.rules[positions[k]!]!;
       const scope = scopeOf(rule, probe);
       if (scope === NONE) continue;
+      if (rule.origDir) active = undecided(active, rule, ESTABLISHED, out);
+      else if (probe.dnat && rule.ports) active = undecided(active, rule, BOTH_STATES, out);
       const next: Piece[] = [];
       const hits: Piece[] = [];
       for (let q = 0; q < active.length; q++) {
@@ -131,3 +142,23 @@ export class Walker {
 }
 
 const ENTRY_ONLY: readonly number[] = [0];
+
+/**
+ * Packets of `states` a port rule cannot decide leave as UNDECIDED, which no expectation accepts;
+ * the rest of the pieces go on. Two cases: a `--ctdir ORIGINAL` rule and ESTABLISHED packets (they
+ * include replies, whose connection's original port is not their own), and a plain --dport on a
+ * probe from outside (dnat: the packet's port may be a container port, not the one addressed).
+ * Their part of the rule's protocol, every port, is undecided. The ruleset keeps ESTABLISHED packets
+ * away (the main chain accepts them first) and matches ingress by --ctorigdstport.
+ */
+function undecided(active: readonly Piece[], rule: IptRule, states: number, out: Outcome[]): Piece[] {
+  const s = (rule.states ?? BOTH_STATES) & states;
+  if (s === 0) return [...active];
+  const anyPort: IptRule = { ...rule, ports: undefined, states: s };
+  const rest: Piece[] = [];
+  for (const p of active) {
+    const hit = splitPiece(p, anyPort, rest);
+    if (hit) out.push({ states: hit.states, svc: hit.svc, logs: hit.logs, verdict: 'UNDECIDED', cause: rule });
+  }
+  return rest;
+}

@@ -7,8 +7,8 @@
 // - ingress lines (end of `_D`): the destination is a tier and the source is no tier. A rule's
 //   external sources need no check for `world` (every such source is in it) and `-s <cidr>` per net
 //   range otherwise; `any` as destination needs no `-d`.
-// - egress (`_E`, then `_E<i>` per source): the source is a tier and the destination no tier, so
-//   `world` needs no `-d`, a net `-d <cidr>` per range.
+// - egress (main chain `-s <tier>` lines, then `_E<i>` per source): the source is a tier and the
+//   destination no tier, so `world` needs no `-d`, a net `-d <cidr>` per range.
 // Every line matches exactly one rule's flows in that direction and lines keep policy order, so
 // first match in a chain is first match in the policy (the evaluator's); then the policy's default.
 import type { Policy, Rule } from '../../ir/types.js';
@@ -16,14 +16,14 @@ import { WORLD } from '../../ir/types.js';
 import type { IptChain } from './model-types.js';
 import { ingressServiceMatches, serviceMatches } from './matches.js';
 import { line, target, verdictLines } from './model.js';
-import { egressChainName, egressDispatchChainName, ruleTags, tagOf } from '../shared/names.js';
+import { egressChainName, ruleTags, tagOf } from '../shared/names.js';
 
 export interface EdgeLines {
-  /** Main chain, after the `-d <tier>` lines: `-s <tier>` -> `_E`, one per tier. */
+  /** Main chain, after the `-d <tier>` lines: per tier, `-s <tier>` to its egress chain or its default verdict. */
   readonly mainEgress: readonly string[];
-  /** Dispatch chain, after the `-s <tier>` lines (instead of a RETURN): ingress rules, then the default. */
+  /** Dispatch chain, after the `-s <tier>` lines (instead of a RETURN): ingress rules, then the default per tier. */
   readonly ingress: readonly string[];
-  /** `_E` and the per-source egress chains, in that order. */
+  /** The per-source egress chains `_E<i>`, for the tiers that have rules with external destinations. */
   readonly chains: readonly IptChain[];
 }
 
@@ -45,14 +45,17 @@ function externalScopes(policy: Policy, ends: readonly string[], opt: '-s' | '-d
   return out;
 }
 
-/** Does the rule match every packet of its scope (no service restriction)? Then later lines are dead. */
-const allOfScope = (r: Rule): boolean => r.allTraffic;
-
+/**
+ * The edge lines. Every verdict line carries its own `-s` or `-d` (the validator refuses a DROP
+ * without one: it is one edit away from dropping traffic tierwall does not govern), so the defaults
+ * are one line per tier: `-d <tier>` at the end of ingress, `-s <tier>` for egress, and `world ->
+ * any` is written per tier. That is also why egress has no dispatch chain of its own: the main
+ * chain's `-s <tier>` line can hold the default.
+ */
 export function buildEdge(policy: Policy, comment: (what: string) => string): EdgeLines {
   const name = policy.name;
   const tags = ruleTags(policy);
-  const defaultLine = line(comment('default'), `-j ${target(policy.defaultAction)}`);
-  const egressDispatch = egressDispatchChainName(name);
+  const verdict = `-j ${target(policy.defaultAction)}`;
   const tierIndex = new Map(policy.tiers.map((t, i) => [t.name, i]));
 
   // Ingress: rules with external sources, in policy order.
@@ -63,50 +66,53 @@ export function buildEdge(policy: Policy, comment: (what: string) => string): Ed
     const tag = tagOf(tags, r);
     const matches = ingressServiceMatches(r);
     const sources = externalScopes(policy, r.externalSources, '-s');
-    const dests = r.destinationAny ? [''] : r.destinations.map((d) => `-d ${policy.tiers[tierIndex.get(d)!]!.subnet.text}`);
+    // `any` needs no -d (only packets to a tier get here), unless no -s scopes the line either
+    // (`world -> any`): then one line per tier, as every verdict line carries a scope.
+    const unscoped = r.destinationAny && sources[0] === '';
+    const dests = r.destinationAny && !unscoped ? [''] : r.destinations.map((d) => `-d ${policy.tiers[tierIndex.get(d)!]!.subnet.text}`);
     for (const s of sources) {
       for (const d of dests) {
         for (const l of verdictLines(name, tag, r, matches, comment)) ingress.push(line(s, d, l));
       }
     }
     // `world -> any` with all traffic decides every packet that gets here: the rest is dead.
-    if (allOfScope(r) && sources[0] === '' && r.destinationAny) {
+    if (r.allTraffic && sources[0] === '' && r.destinationAny) {
       ingressClosed = true;
       break;
     }
   }
-  if (!ingressClosed) ingress.push(defaultLine);
+  if (!ingressClosed) for (const t of policy.tiers) ingress.push(line(`-d ${t.subnet.text}`, comment('default'), verdict));
 
   // Egress: per source tier, the rules with external destinations naming it (or `any`).
-  const mainEgress: string[] = [];
-  const dispatch: string[] = [];
-  const chains: IptChain[] = [];
   const perSource: Rule[][] = policy.tiers.map(() => []);
   for (const r of policy.rules) {
     if (r.externalDestinations.length === 0) continue;
     for (const s of r.sources) perSource[tierIndex.get(s)!]!.push(r);
   }
+  const mainEgress: string[] = [];
+  const chains: IptChain[] = [];
   policy.tiers.forEach((t, i) => {
     const scope = `-s ${t.subnet.text}`;
-    mainEgress.push(line(scope, comment(`out:${t.name}`), `-j ${egressDispatch}`));
     const rules = perSource[i]!;
-    if (rules.length === 0) return; // decided by _E's default line
+    if (rules.length === 0) {
+      mainEgress.push(line(scope, comment('default'), verdict));
+      return;
+    }
     const chain = egressChainName(name, i);
-    dispatch.push(line(scope, comment(`egress:${t.name}`), `-j ${chain}`));
+    mainEgress.push(line(scope, comment(`out:${t.name}`), `-j ${chain}`));
     const body: string[] = [];
     let closed = false;
     for (const r of rules) {
       const tag = tagOf(tags, r);
       const dests = externalScopes(policy, r.externalDestinations, '-d');
       for (const d of dests) for (const l of verdictLines(name, tag, r, serviceMatches(r), comment)) body.push(line(scope, d, l));
-      if (allOfScope(r) && dests[0] === '') {
+      if (r.allTraffic && dests[0] === '') {
         closed = true; // `-> world` with all traffic: every destination here is decided
         break;
       }
     }
-    if (!closed) body.push(line(scope, defaultLine));
+    if (!closed) body.push(line(scope, comment('default'), verdict));
     chains.push({ name: chain, rules: body });
   });
-  dispatch.push(defaultLine);
-  return { mainEgress, ingress, chains: [{ name: egressDispatch, rules: dispatch }, ...chains] };
+  return { mainEgress, ingress, chains };
 }

@@ -7,7 +7,7 @@
 // destinations are grouped per destination into pair chains entered by one `-d` jump each. The
 // output grows with rules + tiers (+ the copies of `any`-source rules), never with tiers^2.
 // Traffic between a tier and addresses outside the tiers: edge.ts (ingress at the end of the
-// dispatch chain, egress through `_E`).
+// dispatch chain, egress from the main chain's `-s <tier>` lines into `_E<i>`).
 import type { Action, Policy, Rule } from '../../ir/types.js';
 import type { IptChain, IptablesModel } from './model-types.js';
 import { serviceMatches } from './matches.js';

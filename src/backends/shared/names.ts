@@ -86,14 +86,9 @@ export function dispatchChainName(policyName: string): string {
 }
 
 /**
- * The chain the main chain sends packets from a tier to an address outside the tiers to; it
- * dispatches them by source tier to egressChainName, or decides them by the default.
+ * Per-source-tier chain of the rules with external destinations (tier index, as sourceChainName):
+ * the main chain sends packets from the tier to an address outside every tier there.
  */
-export function egressDispatchChainName(policyName: string): string {
-  return `${mainChainName(policyName)}_E`;
-}
-
-/** Per-source-tier chain of the rules with external destinations (tier index, as sourceChainName). */
 export function egressChainName(policyName: string, src: number): string {
   checkIndex(src);
   return `${mainChainName(policyName)}_E${src}`;
@@ -126,7 +121,7 @@ export function sharedChainName(policyName: string, n: number): string {
  * is `_E` with at most three digits (E is a hash digit: an unbounded `E[0-9]+` could read another
  * policy's shortened main chain `_E12345678` as a sub-chain).
  */
-export const OWNED_SUFFIX = '_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D|E[0-9]{0,3})';
+export const OWNED_SUFFIX = '_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D|E[0-9]{1,3})';
 
 /** Does `chain` belong to this policy (main chain or one of its sub-chains)? For stale-chain cleanup. */
 export function isOwnedChain(policyName: string, chain: string): boolean {
