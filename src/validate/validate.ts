@@ -15,10 +15,13 @@ import { Oracle } from './expected.js';
 import { Citer } from './cite.js';
 import { Collector } from './collector.js';
 import { checkUniform, compareRules, compareTierPair, ESTABLISHED_EXPECTED, FOREIGN_EXPECTED, type ProbeBase } from './compare.js';
-import { outsideProbes, uplinkName } from './outside.js';
+import { outsideProbes, uplinkName, type OutsideProbe } from './outside.js';
 import { EdgeOracle } from './edge-expected.js';
 import { SourceGroups } from './source-groups.js';
 import { forEachSource } from '../eval/grouped-classes.js';
+
+/** Up to this many outside probes, outside-to-outside traffic is probed for every ordered pair. */
+const MAX_ALL_PAIRS = 64;
 
 /** Every packet of a probe, new and established, every protocol and port, nothing logged yet. */
 const START: readonly Piece[] = [{ states: BOTH_STATES, svc: ALL_SVC, logs: undefined }];
@@ -123,16 +126,21 @@ export function validateIptables(policy: Policy, rulesV4Text: string, entryRule:
       walkEdge({ src: t.name, dst: o.zone, srcAddress: t.subnet.text, dstAddress: o.text }, { src: ranges[i]!, dst: addr, inIface: t.bridge, outIface: uplink }, edges.outbound(o.zone, i));
     });
   }
-  // Outside to outside is no traffic tierwall governs (NEW must go back to Docker), both ways through
-  // the first probe: linear in the probes.
-  const probeForeign = (base: ProbeBase, probe: Probe): void => {
-    checkUniform(base, walker.run(probe, START), NEW, FOREIGN_EXPECTED, col);
+  // Outside to outside is no traffic tierwall governs (NEW must go back to Docker): every ordered pair
+  // of probes while they are few (nets and the prefixes the ruleset names outside the tiers), else
+  // both ways through the first probe, linear in the probes.
+  const probeForeign = (a: OutsideProbe, b: OutsideProbe): void => {
+    const probe: Probe = { src: { base: a.address, prefix: 32 }, dst: { base: b.address, prefix: 32 }, inIface: uplink, outIface: uplink };
+    checkUniform({ src: a.text, dst: b.text, srcAddress: a.text, dstAddress: b.text }, walker.run(probe, START), NEW, FOREIGN_EXPECTED, col);
   };
-  const first = outside[0];
-  for (const g of first === undefined ? [] : outside) {
-    const [x, y] = [{ base: first!.address, prefix: 32 }, { base: g.address, prefix: 32 }];
-    probeForeign({ src: first!.text, dst: g.text, srcAddress: first!.text, dstAddress: g.text }, { src: x, dst: y, inIface: uplink, outIface: uplink });
-    if (g !== first) probeForeign({ src: g.text, dst: first!.text, srcAddress: g.text, dstAddress: first!.text }, { src: y, dst: x, inIface: uplink, outIface: uplink });
+  if (outside.length <= MAX_ALL_PAIRS) {
+    for (const a of outside) for (const b of outside) probeForeign(a, b);
+  } else {
+    const first = outside[0]!;
+    for (const g of outside) {
+      probeForeign(first, g);
+      if (g !== first) probeForeign(g, first);
+    }
   }
   return col.result(classes);
 }

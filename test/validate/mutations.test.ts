@@ -19,8 +19,8 @@ const ruleOrigin = (line: number) => ({ kind: 'rule', origin: expect.objectConta
 describe('mutations of rules.v4 are caught', () => {
   it('the unmutated output validates', () => {
     // 9 pairs x 4 protocols, plus the extra port pieces: web->app tcp 80-90 (+2), web->db tcp 5000-5431,
-    // 5432, 5433-6000 (+4), app->db udp 53 (+2).
-    expect(validateIptables(policy, text, entry)).toEqual({ ok: true, classes: 44 });
+    // 5432, 5433-6000 (+4), app->db udp 53 (+2); the world to and from 3 tiers x 4 protocols (+24).
+    expect(validateIptables(policy, text, entry)).toEqual({ ok: true, classes: 68 });
   });
 
   it('moving a rule after the default of its source chain', () => {
@@ -81,12 +81,13 @@ describe('mutations of rules.v4 are caught', () => {
     expect(problems[0]).toMatchObject({ kind: 'ruleset', line: lineNo(text, anchor), reason: expect.stringContaining('DROP without a -s/-d/-i/-o scope') });
   });
 
-  it('dropping the destination check: packets to the internet would meet the default', () => {
-    const problems = problemsOf(editLine(text, /^-A TW-MUT -d 10\.70\.2\.0\/24 /, (l) => l.replace('-d 10.70.2.0/24 ', '')));
-    expect(problems).toContainEqual(expect.objectContaining({
-      flow: expect.objectContaining({ src: 'app', dst: '203.0.113.7' }),
-      actual: expect.objectContaining({ verdict: 'DROP', cause: expect.objectContaining({ rule: expect.objectContaining({ comment: 'mut:default' }) }) }),
-    }));
+  it('dropping the destination check: packets from a tier to the outside would skip egress', () => {
+    // The first -d line without its -d takes every packet to the dispatch chain; from outside to a
+    // tier that is where they go anyway, and from a tier to the outside the source chain's default
+    // decides, the same default egress has here: harmless in this policy, so it validates.
+    // (edge-mutations.test.ts breaks it where egress rules exist.)
+    const benign = editLine(text, /^-A TW-MUT -d 10\.70\.1\.0\/24 /, (l) => l.replace('-d 10.70.1.0/24 ', ''));
+    expect(validateIptables(policy, benign, entry).ok).toBe(true);
   });
 
   it('an option outside the subset (--sport 1)', () => {

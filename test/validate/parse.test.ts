@@ -114,7 +114,8 @@ describe('what a rule reads as', () => {
       states: 1, // NEW only: everything but RELATED and ESTABLISHED, as far as the probes go
       target: { kind: 'jump', chain: 'Y', to: chainOf(text, 'Y') },
     });
-    expect(Object.keys(rule!).sort()).toEqual(['chain', 'dst', 'inIface', 'line', 'num', 'outIface', 'ports', 'proto', 'src', 'states', 'target']);
+    expect(Object.keys(rule!).sort()).toEqual(['chain', 'dst', 'inIface', 'line', 'num', 'origDir', 'outIface', 'ports', 'proto', 'src', 'states', 'target']);
+    expect(rule!.origDir).toBe(false);
     expect(chainOf(text, 'Y').rules[0]).toMatchObject({ proto: 'tcp', ports: [{ lo: 80, hi: 80 }], target: { kind: 'LOG', prefix: 'tw:x:L1 ' } });
   });
 

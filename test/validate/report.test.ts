@@ -28,9 +28,9 @@ describe('validation diagnostics', () => {
     expect(d).toMatchObject({ code: 'validation-failed', severity: 'error', span: policy.rules[1]!.origin.span });
     expect(d.message).toBe(
       'rules.v4: NEW tcp/5432 from web (10.70.1.0/24) to db (10.70.3.0/24): the ruleset accepts and logs it at ' +
-        'TW-MUT_P0-2 rule 2 (rules.v4:31 "mut:L9"), but the policy drops and logs it (rule at mut.policy:8)',
+        'TW-MUT_P0-2 rule 2 (rules.v4:36 "mut:L9"), but the policy drops and logs it (rule at mut.policy:8)',
     );
-    expect(d.hints[0]).toMatch(/^logged by TW-MUT_P0-2 rule 1 \(rules.v4:30 "mut:L8"\) with prefix "tw:mut:L8 ": -A TW-MUT_P0-2 .* -j LOG/);
+    expect(d.hints[0]).toMatch(/^logged by TW-MUT_P0-2 rule 1 \(rules.v4:35 "mut:L8"\) with prefix "tw:mut:L8 ": -A TW-MUT_P0-2 .* -j LOG/);
     expect(d.hints[1]).toMatch(/^decided by: -A TW-MUT_P0-2 .*--dport 5000:6000 .*-j ACCEPT$/);
     expect(d.hints.at(-1)).toContain("bug in tierwall's iptables backend");
   });
@@ -39,8 +39,8 @@ describe('validation diagnostics', () => {
     const r = failed(editLine(text, /--dport 80:90/, (l) => l.replace('--dport 80:90', '--dport 80:90 --sport 1')));
     const d = problemDiagnostic(r.problems[0]!);
     expect(d.span).toBeUndefined();
-    expect(d.message).toBe("rules.v4: line 22: unknown option '--sport'");
-    expect(d.hints[0]).toMatch(/^rules\.v4:22: -A TW-MUT_S0 .*--sport 1/);
+    expect(d.message).toBe("rules.v4: line 27: unknown option '--sport'");
+    expect(d.hints[0]).toMatch(/^rules\.v4:27: -A TW-MUT_S0 .*--sport 1/);
   });
 
   it('renders like any other diagnostic', () => {
@@ -51,7 +51,8 @@ describe('validation diagnostics', () => {
   });
 
   it(`keeps at most ${MAX_PROBLEMS} problems and says how many more there are`, () => {
-    // 12 tiers, default deny, no rules: without the ESTABLISHED rule every inter-tier pair fails 4 ways.
+    // 12 tiers, default deny, no rules: without the ESTABLISHED rule every inter-tier pair fails 4
+    // ways, and so does the world (one probe) to and from each tier.
     const tiers = Array.from({ length: 12 }, (_, i) => ({ name: `t${i}`, subnet: `10.50.${i}.0/24` }));
     const p = buildPolicy({ name: 'many', tiers, rules: [] });
     const out = backendOutput(p);
@@ -59,9 +60,9 @@ describe('validation diagnostics', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems).toHaveLength(MAX_PROBLEMS);
-    expect(r.omitted).toBe(12 * 11 * 4 - MAX_PROBLEMS);
+    expect(r.omitted).toBe(12 * 11 * 4 + 2 * 12 * 4 - MAX_PROBLEMS);
     const ds = validationDiagnostics(r);
     expect(ds).toHaveLength(MAX_PROBLEMS + 1);
-    expect(ds.at(-1)!.message).toBe(`rules.v4: ${12 * 11 * 4 - MAX_PROBLEMS} more problem(s) not listed`);
+    expect(ds.at(-1)!.message).toBe(`rules.v4: ${12 * 11 * 4 + 2 * 12 * 4 - MAX_PROBLEMS} more problem(s) not listed`);
   });
 });

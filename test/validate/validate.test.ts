@@ -22,11 +22,13 @@ describe('example policies validate against the backend output', async () => {
 });
 
 describe('backend fixtures', () => {
-  it('three-tier: 40 classes (3x3 pairs x 4 protocols, tcp cut at 8080 and 5432)', () => {
+  it('three-tier: 66 classes (3x3 tier pairs and world <-> 3 tiers, x 4 protocols, tcp cut at 8080, 5432 and 80)', () => {
     const p = buildPolicy(THREE_TIER);
     const { text, entry } = backendOutput(p);
-    // 9 pairs x (tcp, udp, icmp, other) = 36, plus two extra tcp pieces for each of the two port rules.
-    expect(validateIptables(p, text, entry)).toEqual({ ok: true, classes: 40 });
+    // 9 pairs x (tcp, udp, icmp, other) = 36, plus two extra tcp pieces for each of the two port
+    // rules; world (one probe: no prefix outside the tiers) to and from 3 tiers x 4 = 24, plus two
+    // for world -> frontend tcp/80.
+    expect(validateIptables(p, text, entry)).toEqual({ ok: true, classes: 66 });
   });
 
   it('nasty (default allow, any, multiport, logged allow and deny) validates', () => {
@@ -65,24 +67,24 @@ describe('negative space', () => {
     // Dropping the main chain's final RETURN is benign (the chain's end returns too) ...
     const benign = deleteLine(text, /^-A TW-THREE-TIER .*foreign/);
     expect(validateIptables(p, benign, entry).ok).toBe(true);
-    // ... but turning it into a DROP makes tierwall decide traffic to the internet.
+    // ... but turning it into a DROP makes tierwall decide traffic between two outside addresses.
     const bad = editLine(text, /^-A TW-THREE-TIER .*foreign/, (l) => l.replace('-j RETURN', '-d 0.0.0.0/0 -j DROP'));
     const r = validateIptables(p, bad, entry);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.problems[0]).toMatchObject({
       kind: 'flow',
-      flow: { src: 'frontend', dst: '203.0.113.7', state: 'NEW', proto: 'tcp', lo: 1, hi: 65535 },
+      flow: { src: '1.0.0.0', dst: '1.0.0.0', state: 'NEW', proto: 'tcp', lo: 1, hi: 65535 },
       expected: { verdict: 'RETURN', reason: { kind: 'foreign' } },
-      actual: { verdict: 'DROP', cause: { kind: 'rule', rule: { chain: 'TW-THREE-TIER', num: 5 } } },
+      actual: { verdict: 'DROP', cause: { kind: 'rule', rule: { chain: 'TW-THREE-TIER', num: 8 } } },
     });
   });
 
-  it('a rule for a foreign prefix is probed inside that prefix, not just at 203.0.113.7', () => {
+  it('a rule for an outside prefix is probed inside that prefix, not just at the world\'s first address', () => {
     const p = buildPolicy(THREE_TIER);
     const { text, entry } = backendOutput(p);
-    const bad = editLine(text, /^-A TW-THREE-TIER .*foreign/, (l) => l.replace('-m comment', '-s 172.20.2.0/24 -d 192.168.0.0/16 -m comment').replace('-j RETURN', '-j ACCEPT'));
+    const bad = editLine(text, /^-A TW-THREE-TIER .*foreign/, (l) => l.replace('-m comment', '-d 192.168.0.0/16 -m comment').replace('-j RETURN', '-j ACCEPT'));
     const r = validateIptables(p, bad, entry);
-    expect(!r.ok && r.problems[0]).toMatchObject({ flow: { src: 'backend', dst: '192.168.0.0' }, actual: { verdict: 'ACCEPT' } });
+    expect(!r.ok && r.problems[0]).toMatchObject({ flow: { src: '1.0.0.0', dst: '192.168.0.0' }, actual: { verdict: 'ACCEPT' } });
   });
 
   it('a scope that covers only part of a tier is reported as SPLIT', () => {

@@ -1,6 +1,6 @@
 // test support: builds Policy IR by hand, the way ir/lower.ts would (any -> every tier, default
 // gateway .1, default bridge tw-<tier>). Input: a compact spec. Output: a readonly Policy.
-import type { Action, Policy, Rule, ServiceMatch, Tier } from '../../../src/ir/types.js';
+import type { Action, Net, Policy, Rule, ServiceMatch, Tier } from '../../../src/ir/types.js';
 import { parseCidr, formatIpv4 } from '../../../src/ir/ipv4.js';
 
 export interface TierSpec {
@@ -12,8 +12,15 @@ export interface TierSpec {
   readonly line?: number;
 }
 
+export interface NetSpec {
+  readonly name: string;
+  readonly cidrs: readonly string[];
+  readonly line?: number;
+}
+
 export interface RuleSpec {
   readonly action: Action;
+  /** Tier names, net names and 'world' (the last two become the rule's external ends), or 'any'. */
   readonly from: readonly string[] | 'any';
   readonly to: readonly string[] | 'any';
   /** 'tcp/80', 'udp/53-60', 'icmp'; omitted or empty: all traffic. */
@@ -27,6 +34,7 @@ export interface PolicySpec {
   readonly name: string;
   readonly defaultAction?: Action;
   readonly tiers: readonly TierSpec[];
+  readonly nets?: readonly NetSpec[];
   readonly rules: readonly RuleSpec[];
   readonly file?: string;
 }
@@ -58,22 +66,37 @@ export function buildPolicy(spec: PolicySpec): Policy {
     };
   });
   const all = tiers.map((t) => t.name);
+  const nets: Net[] = (spec.nets ?? []).map((n, i) => ({
+    name: n.name,
+    cidrs: n.cidrs.map((text) => {
+      const c = parseCidr(text);
+      if (!c.ok) throw new Error(`bad net range ${text}`);
+      return { text: c.canonical, base: c.base, prefix: c.prefix };
+    }),
+    origin: origin(file, n.line ?? 150 + i),
+    cidrSpans: n.cidrs.map(() => ({ file, start: 0, end: 0 })),
+  }));
+  const tierNames = new Set(all);
+  const side = (ends: readonly string[] | 'any'): { tiers: readonly string[]; external: readonly string[] } =>
+    ends === 'any' ? { tiers: all, external: [] } : { tiers: [...new Set(ends.filter((e) => tierNames.has(e)))], external: [...new Set(ends.filter((e) => !tierNames.has(e)))] };
   const rules: Rule[] = spec.rules.map((r, index) => {
     const services = (r.services ?? []).map(service);
+    const from = side(r.from);
+    const to = side(r.to);
     return {
       index,
       action: r.action,
       log: r.log ?? false,
-      sources: r.from === 'any' ? all : [...new Set(r.from)],
-      destinations: r.to === 'any' ? all : [...new Set(r.to)],
+      sources: from.tiers,
+      destinations: to.tiers,
       sourceAny: r.from === 'any',
       destinationAny: r.to === 'any',
-      externalSources: [],
-      externalDestinations: [],
+      externalSources: from.external,
+      externalDestinations: to.external,
       allTraffic: services.length === 0,
       services,
       origin: origin(file, r.line ?? 200 + index, r.col ?? 1),
     };
   });
-  return { name: spec.name, defaultAction: spec.defaultAction ?? 'deny', defaultOrigin: undefined, tiers, nets: [], rules, services: [] };
+  return { name: spec.name, defaultAction: spec.defaultAction ?? 'deny', defaultOrigin: undefined, tiers, nets, rules, services: [] };
 }

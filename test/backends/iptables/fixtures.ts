@@ -19,6 +19,7 @@ export const THREE_TIER: PolicySpec = {
     { action: 'allow', from: ['frontend'], to: ['backend'], services: ['tcp/8080'], line: 8 },
     { action: 'allow', from: ['backend'], to: ['database'], services: ['tcp/5432'], line: 9 },
     { action: 'deny', from: ['frontend'], to: ['database'], log: true, line: 10 },
+    { action: 'allow', from: ['world'], to: ['frontend'], services: ['tcp/80'], line: 11 },
   ],
   defaultAction: 'deny',
 };

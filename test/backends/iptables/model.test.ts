@@ -31,23 +31,31 @@ describe.each(models)('%s', (_name, spec, m) => {
   const policy = buildPolicy(spec);
   const T = policy.tiers.length;
 
-  it('starts the main chain with the conntrack accept, passes packets to a tier on, then returns', () => {
+  it('starts the main chain with the conntrack accept, passes packets to a tier on, then from a tier out, then returns', () => {
     expect(m.mainChain).toBe(mainChainName(spec.name));
     expect(m.chains[0]!.name).toBe(m.mainChain);
     const main = m.chains[0]!.rules.map(parseRule);
     expect(main[0]).toMatchObject({ conntrack: true, target: 'ACCEPT' });
     expect(m.chains[0]!.rules[0]).toMatch(/^-m conntrack --ctstate RELATED,ESTABLISHED /);
-    expect(main.slice(1, -1).map((r) => [r.src, r.dst, r.target])).toEqual(policy.tiers.map((t) => [undefined, t.subnet.text, dispatchChainName(spec.name)]));
+    expect(main.slice(1, T + 1).map((r) => [r.src, r.dst, r.target])).toEqual(policy.tiers.map((t) => [undefined, t.subnet.text, dispatchChainName(spec.name)]));
+    // No rule of these fixtures names a net or `world`: egress from each tier is the default.
+    const verdict = policy.defaultAction === 'allow' ? 'ACCEPT' : 'DROP';
+    expect(main.slice(T + 1, -1).map((r) => [r.src, r.dst, r.target, r.comment])).toEqual(policy.tiers.map((t) => [t.subnet.text, undefined, verdict, `${spec.name}:default`]));
     expect(main.at(-1)).toMatchObject({ match: '', target: 'RETURN' });
-    expect(main).toHaveLength(T + 2);
+    expect(main).toHaveLength(2 * T + 2);
   });
 
-  it('dispatches by source into one chain per source tier, then returns', () => {
+  it('dispatches by source into one chain per source tier, then decides ingress by the default per tier', () => {
     const d = m.chains[1]!;
     expect(d.name).toBe(dispatchChainName(spec.name));
     const rules = d.rules.map(parseRule);
-    expect(rules.slice(0, -1).map((r) => [r.src, r.dst, r.target])).toEqual(policy.tiers.map((t, i) => [t.subnet.text, undefined, sourceChainName(spec.name, i)]));
-    expect(rules.at(-1)).toMatchObject({ match: '', target: 'RETURN' });
+    expect(rules.slice(0, T).map((r) => [r.src, r.dst, r.target])).toEqual(policy.tiers.map((t, i) => [t.subnet.text, undefined, sourceChainName(spec.name, i)]));
+    const verdict = policy.defaultAction === 'allow' ? 'ACCEPT' : 'DROP';
+    expect(rules.slice(-T).map((r) => [r.src, r.dst, r.target])).toEqual(policy.tiers.map((t) => [undefined, t.subnet.text, verdict]));
+    // Between them, only the lines of rules from outside the tiers (three-tier: world -> frontend).
+    const tags = new Set(policy.rules.filter((r) => r.externalSources.length > 0).map((r) => `${spec.name}:L${r.origin.line}`));
+    for (const r of rules.slice(T, -T)) expect(tags.has(r.comment!), r.comment).toBe(true);
+    expect(rules.length > 2 * T).toBe(tags.size > 0);
   });
 
   it('starts each source chain with the intra-tier verdict, scopes every line by source, ends in the default', () => {
@@ -88,7 +96,9 @@ describe.each(models)('%s', (_name, spec, m) => {
       const r = parseRule(text);
       if (r.target !== 'DROP' && r.target !== 'ACCEPT') continue;
       if (r.conntrack) continue;
-      if (!chain.includes('_A')) expect(r.src, text).toBeDefined();
+      // The dispatch chain's ingress lines: the source is outside the tiers, the destination scopes.
+      if (chain === dispatchChainName(spec.name)) expect(r.src ?? r.dst, text).toBeDefined();
+      else if (!chain.includes('_A')) expect(r.src, text).toBeDefined();
       if (pair.has(chain)) expect(r.dst, text).toBeDefined();
       if (pair.has(chain) && !chain.includes('_A')) expect(r.src, text).toBeDefined();
     }
@@ -148,7 +158,8 @@ describe('specific layouts', () => {
     const m = models[0]![2];
     const all = allRules(m).map((r) => r.text);
     expect(all).toContain('-s 172.20.2.0/24 -m comment --comment "three-tier:default" -j DROP');
-    expect(all.filter((t) => t.includes('"three-tier:default"'))).toHaveLength(3);
+    // Per source chain, per tier from outside (ingress) and per tier to outside (egress).
+    expect(all.filter((t) => t.includes('"three-tier:default"'))).toHaveLength(9);
     // A pair whose rule is one line gets no chain: the line sits in the source chain.
     expect(m.chains.find((c) => c.name === 'TW-THREE-TIER_S0')!.rules).toContain(
       '-s 172.20.1.0/24 -d 172.20.2.0/24 -p tcp -m tcp --dport 8080 -m comment --comment "three-tier:L8" -j ACCEPT',
@@ -187,11 +198,13 @@ describe('specific layouts', () => {
     expect(new Set(allRules(m).filter((r) => r.text.includes('"nasty:L13"')).map((r) => r.chain))).toEqual(new Set(['TW-NASTY_A1']));
   });
 
-  it('default allow: the default is a source-scoped ACCEPT, never an unscoped one', () => {
+  it('default allow: the default is a scoped ACCEPT (by source, or by destination for ingress), never an unscoped one', () => {
     const m = models[1]![2];
     const defaults = allRules(m).map((r) => parseRule(r.text)).filter((r) => r.comment === 'nasty:default');
-    expect(defaults.length).toBe(3); // ops ends in its all-traffic `ops -> any`
-    for (const d of defaults) expect(d).toMatchObject({ target: 'ACCEPT', src: expect.any(String) });
+    // ops ends in its all-traffic `ops -> any`; then ingress and egress per tier.
+    expect(defaults.length).toBe(3 + 2 * NASTY.tiers.length);
+    for (const d of defaults) expect(d).toMatchObject({ target: 'ACCEPT' });
+    for (const d of defaults) expect(d.src ?? d.dst).toBeDefined();
   });
 
   it('groups runs of specific destinations per pair; an `any` destination is a barrier nothing crosses', () => {
@@ -246,8 +259,9 @@ describe('specific layouts', () => {
     const rules = tiers.map((_, i) => ({ action: 'allow' as const, from: [`t${i}`], to: [`t${(i + 1) % T}`], services: ['tcp/80', 'udp/53'] }));
     const m = buildIptables(buildPolicy({ name: 'ring', tiers, rules }));
     const lines = m.chains.reduce((n, c) => n + c.rules.length, 0);
-    // main (T + 2) + dispatch (T + 1) + per source: intra, one jump, default + the pair chain's 2 lines.
-    expect(lines).toBe(T + 2 + T + 1 + T * (3 + 2));
+    // main (2T + 2: egress default per tier) + dispatch (2T: ingress default per tier) + per source:
+    // intra, one jump, default + the pair chain's 2 lines.
+    expect(lines).toBe(2 * T + 2 + 2 * T + T * (3 + 2));
     expect(m.chains).toHaveLength(2 + 2 * T);
   });
 
