@@ -74,6 +74,7 @@ export const CODES = {
   'duplicate-setting': e('A service setting given twice.', (p) => `'${p.setting}' is set twice`),
   // --- backends ---
   'backend-unsupported': e('The target cannot express a policy feature; it is never dropped silently.', (p) => `backend '${p.backend}' cannot express ${p.feature}`),
+  'k8s-external-ends': w("compile --target k8s: a rule names a net or `world`. NetworkPolicies are written for traffic between tiers only; tier pods stay isolated from every address outside the tiers, so such traffic is denied whatever the rule says.", (p) => `backend 'k8s' does not translate this rule's ends outside the tiers (${p.ends}): the NetworkPolicies deny traffic between tier pods and outside addresses, so ${p.effect}`),
   'validation-failed': e('A generated artifact (rules.v4, or the Kubernetes NetworkPolicies) does not decide some flow class as the policy does; nothing was written.', (p) => `${p.artifact}: ${p.detail}`),
   'monitoring-tier-missing': e('compile --target monitoring: the policy declares no tier named by --monitoring-tier (default monitoring) for Prometheus and node-exporter.', (p) => `the policy has no tier '${p.tier}' for the monitoring stack${p.suggestion ? `; did you mean '${p.suggestion}'?` : ''}`),
   'monitoring-scrape-denied': e("compile --target monitoring: the policy denies traffic inside the monitoring tier (it is isolated), so Prometheus could not scrape node-exporter.", (p) => `Prometheus could not scrape node-exporter (tcp/${p.port}) inside tier '${p.tier}': the policy denies it (${p.reason})`),

@@ -82,6 +82,24 @@ function logDiagnostics(policy: Policy): Diagnostic[] {
     );
 }
 
+/**
+ * Rules naming a net or `world`: NetworkPolicies are built from the tier classes only, and every tier
+ * pod is isolated both ways, so traffic with outside addresses is denied. A warning per rule (the
+ * tier part of a rule is translated as usual): an allow there does nothing, a deny changes nothing.
+ */
+function externalDiagnostics(policy: Policy): Diagnostic[] {
+  return policy.rules
+    .filter((r) => r.externalSources.length > 0 || r.externalDestinations.length > 0)
+    .map((r) =>
+      diag('k8s-external-ends', {
+        ends: [...r.externalSources, ...r.externalDestinations].join(', '),
+        effect: r.action === 'allow' ? 'the traffic this rule allows stays denied' : 'the traffic this rule denies is denied anyway',
+      }, r.origin.span, {
+        hints: ['allow traffic with outside addresses by your own NetworkPolicies (ipBlock peers) next to tierwall\'s, or an Ingress controller for published services'],
+      }),
+    );
+}
+
 /** Names that reach the manifests as label values; lowering guarantees them, this keeps hand-built IR honest. */
 function nameDiagnostics(policy: Policy, namespace: string): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -95,7 +113,7 @@ function nameDiagnostics(policy: Policy, namespace: string): Diagnostic[] {
   return out;
 }
 
-/** Every diagnostic of the k8s backend, in a stable order: names, protocols, logging. */
+/** Every diagnostic of the k8s backend, in a stable order: names, protocols, logging, outside ends. */
 export function k8sDiagnostics(policy: Policy, pairs: readonly PairFlows[], namespace: string): Diagnostic[] {
-  return [...nameDiagnostics(policy, namespace), ...protocolDiagnostics(policy, pairs), ...logDiagnostics(policy)];
+  return [...nameDiagnostics(policy, namespace), ...protocolDiagnostics(policy, pairs), ...logDiagnostics(policy), ...externalDiagnostics(policy)];
 }

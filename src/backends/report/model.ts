@@ -7,6 +7,7 @@ import { buildGraph, classesByPair } from '../../graph/model.js';
 import { toMermaid } from '../../graph/mermaid.js';
 import { serviceSetOf, summarizeSet } from '../../graph/service-set.js';
 import { mdTable, mdText } from './markdown.js';
+import { edgeSection } from './edge.js';
 
 /** What a matrix cell shows for "nothing allowed". */
 export const NOTHING = '—';
@@ -31,6 +32,11 @@ export interface ReportModel {
   readonly loggedDeniesTable: string;
   readonly publishedTable: string;
   readonly mermaid: string;
+  /** The host's edge (edge.ts): nets, outside -> tiers, tiers -> outside. */
+  readonly netsTable: string;
+  readonly zonesIntro: string;
+  readonly ingressTable: string;
+  readonly egressTable: string;
 }
 
 /**
@@ -140,7 +146,8 @@ export function reportModel(policy: Policy, given?: readonly DecidedClass[]): Re
   const reachabilityIntro = large
     ? `With ${policy.tiers.length} tiers a matrix would be unreadable: per source, its own tier, each destination its rules name, then\nevery other tier at once (only rules to \`any\` and the default decide those). A cell lists the traffic the\npolicy allows (— for none); \`other\` is any IP protocol but tcp, udp and icmp.`
     : 'Rows are sources, columns destinations. A cell lists the traffic the policy allows (— for none);\n`other` is any IP protocol but tcp, udp and icmp.';
-  const denies = large ? loggedDeniesGrouped(groups) : loggedDenies(classes);
+  const edge = edgeSection(policy);
+  const denies = [...(large ? loggedDeniesGrouped(groups) : loggedDenies(classes)), ...edge.denies];
   const loggedDeniesTable =
     denies.length === 0 ? '' : mdTable(['From', 'To', 'Traffic', 'Decided by'], denies.map((d) => [mdText(d.src), mdText(d.dst), mdText(d.services), ruleRef(d.rule)]));
   const published = policy.services.flatMap((s) => s.publish.map((p) => ({ s, p })));
@@ -166,6 +173,10 @@ export function reportModel(policy: Policy, given?: readonly DecidedClass[]): Re
     loggedDeniesTable,
     publishedTable,
     mermaid: large ? '' : toMermaid(buildGraph(policy, classes, { deniedLogged: true })).trimEnd(),
+    netsTable: edge.netsTable,
+    zonesIntro: edge.zonesIntro,
+    ingressTable: edge.ingressTable,
+    egressTable: edge.egressTable,
     mermaidOmitted: large ? `None: ${policy.tiers.length} tiers are more than a diagram can show (at most ${MATRIX_MAX_TIERS}).` : '',
   };
 }
