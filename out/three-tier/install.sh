@@ -11,7 +11,7 @@ readonly POLICY='three-tier'
 readonly MAIN_CHAIN='TW-THREE-TIER'
 readonly -a OWN_CHAINS=('TW-THREE-TIER' 'TW-THREE-TIER_D' 'TW-THREE-TIER_S0' 'TW-THREE-TIER_S1' 'TW-THREE-TIER_S2' 'TW-THREE-TIER_P0-2')
 # Any chain of any version of this policy: stale ones are removed by apply and cleanup.
-readonly OWN_CHAIN_RE='^TW-THREE-TIER(_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D))?$'
+readonly OWN_CHAIN_RE='^TW-THREE-TIER(_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D|E[0-9]{1,3}))?$'
 readonly -a ENTRY_RULE=('-m' 'comment' '--comment' 'tierwall:three-tier' '-j' 'TW-THREE-TIER')
 readonly ENTRY_RULE_TEXT='-m comment --comment "tierwall:three-tier" -j TW-THREE-TIER'
 readonly -a NET_NAME=('frontend' 'backend' 'database')
@@ -36,15 +36,15 @@ readonly XT_WAIT=30
 readonly LOCK_WAIT=120
 # --status and --metrics: per rule (and the default) its comment tag, action, source text, LOG prefix
 # ('' when it does not log) and Prometheus labels; the other label sets; the policy hash; the files.
-readonly -a RULE_TAG=('L8' 'L9' 'L10' 'default')
-readonly -a RULE_ACTION=('allow' 'allow' 'deny' 'deny')
-readonly -a RULE_TEXT=('line 8: allow frontend -> backend tcp/8080;' 'line 9: allow backend -> database tcp/5432;' 'line 10: deny frontend -> database log;' 'line 12: default deny;')
-readonly -a RULE_LOG_PREFIX=('' '' 'tw:three-tier:L10 ' '')
-readonly -a RULE_LABELS=('policy="three-tier",rule="L8",action="allow"' 'policy="three-tier",rule="L9",action="allow"' 'policy="three-tier",rule="L10",action="deny"' 'policy="three-tier",rule="default",action="deny"')
+readonly -a RULE_TAG=('L8' 'L9' 'L10' 'L11' 'default')
+readonly -a RULE_ACTION=('allow' 'allow' 'deny' 'allow' 'deny')
+readonly -a RULE_TEXT=('line 8: allow frontend -> backend tcp/8080;' 'line 9: allow backend -> database tcp/5432;' 'line 10: deny frontend -> database log;' 'line 11: allow world -> frontend tcp/80;' 'line 13: default deny;')
+readonly -a RULE_LOG_PREFIX=('' '' 'tw:three-tier:L10 ' '' '')
+readonly -a RULE_LABELS=('policy="three-tier",rule="L8",action="allow"' 'policy="three-tier",rule="L9",action="allow"' 'policy="three-tier",rule="L10",action="deny"' 'policy="three-tier",rule="L11",action="allow"' 'policy="three-tier",rule="default",action="deny"')
 readonly -a NET_LABELS=('policy="three-tier",network="frontend"' 'policy="three-tier",network="backend"' 'policy="three-tier",network="database"')
 readonly POLICY_LABELS='policy="three-tier"'
-readonly POLICY_INFO_LABELS='policy="three-tier",hash="25b57a7e8fa360383241a92feaedd6829919db04ec2368eb327d634ae2d67ce4"'
-readonly POLICY_HASH='25b57a7e8fa360383241a92feaedd6829919db04ec2368eb327d634ae2d67ce4'
+readonly POLICY_INFO_LABELS='policy="three-tier",hash="9bb37a4a33a520f0735e903f7e984c244e451bbb43731b85ddbd2c653f6e5995"'
+readonly POLICY_HASH='9bb37a4a33a520f0735e903f7e984c244e451bbb43731b85ddbd2c653f6e5995'
 readonly LOG_FILE='/var/log/tierwall/three-tier.log'
 readonly APPLY_STATE_FILE='/var/lib/tierwall/three-tier/last-apply'
 readonly METRICS_FILE='/var/lib/node_exporter/textfile_collector/tierwall_three-tier.prom'
@@ -1195,11 +1195,17 @@ rules_v4() {
 -A TW-THREE-TIER -d 172.20.1.0/24 -m comment --comment "three-tier:to:frontend" -j TW-THREE-TIER_D
 -A TW-THREE-TIER -d 172.20.2.0/24 -m comment --comment "three-tier:to:backend" -j TW-THREE-TIER_D
 -A TW-THREE-TIER -d 172.20.3.0/24 -m comment --comment "three-tier:to:database" -j TW-THREE-TIER_D
+-A TW-THREE-TIER -s 172.20.1.0/24 -m comment --comment "three-tier:default" -j DROP
+-A TW-THREE-TIER -s 172.20.2.0/24 -m comment --comment "three-tier:default" -j DROP
+-A TW-THREE-TIER -s 172.20.3.0/24 -m comment --comment "three-tier:default" -j DROP
 -A TW-THREE-TIER -m comment --comment "three-tier:foreign" -j RETURN
 -A TW-THREE-TIER_D -s 172.20.1.0/24 -m comment --comment "three-tier:from:frontend" -j TW-THREE-TIER_S0
 -A TW-THREE-TIER_D -s 172.20.2.0/24 -m comment --comment "three-tier:from:backend" -j TW-THREE-TIER_S1
 -A TW-THREE-TIER_D -s 172.20.3.0/24 -m comment --comment "three-tier:from:database" -j TW-THREE-TIER_S2
--A TW-THREE-TIER_D -m comment --comment "three-tier:foreign" -j RETURN
+-A TW-THREE-TIER_D -d 172.20.1.0/24 -p tcp -m conntrack --ctorigdstport 80 --ctdir ORIGINAL -m comment --comment "three-tier:L11" -j ACCEPT
+-A TW-THREE-TIER_D -d 172.20.1.0/24 -m comment --comment "three-tier:default" -j DROP
+-A TW-THREE-TIER_D -d 172.20.2.0/24 -m comment --comment "three-tier:default" -j DROP
+-A TW-THREE-TIER_D -d 172.20.3.0/24 -m comment --comment "three-tier:default" -j DROP
 -A TW-THREE-TIER_S0 -s 172.20.1.0/24 -d 172.20.1.0/24 -m comment --comment "three-tier:intra:frontend" -j ACCEPT
 -A TW-THREE-TIER_S0 -s 172.20.1.0/24 -d 172.20.2.0/24 -p tcp -m tcp --dport 8080 -m comment --comment "three-tier:L8" -j ACCEPT
 -A TW-THREE-TIER_S0 -s 172.20.1.0/24 -d 172.20.3.0/24 -m comment --comment "three-tier:pair:frontend:database" -j TW-THREE-TIER_P0-2

@@ -11,7 +11,7 @@ readonly POLICY='web-platform'
 readonly MAIN_CHAIN='TW-WEB-PLATFORM'
 readonly -a OWN_CHAINS=('TW-WEB-PLATFORM' 'TW-WEB-PLATFORM_D' 'TW-WEB-PLATFORM_S0' 'TW-WEB-PLATFORM_S1' 'TW-WEB-PLATFORM_S2' 'TW-WEB-PLATFORM_S3' 'TW-WEB-PLATFORM_S4' 'TW-WEB-PLATFORM_S5' 'TW-WEB-PLATFORM_S6' 'TW-WEB-PLATFORM_P0-5' 'TW-WEB-PLATFORM_P0-3' 'TW-WEB-PLATFORM_P0-4' 'TW-WEB-PLATFORM_P1-5' 'TW-WEB-PLATFORM_P2-5')
 # Any chain of any version of this policy: stale ones are removed by apply and cleanup.
-readonly OWN_CHAIN_RE='^TW-WEB-PLATFORM(_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D))?$'
+readonly OWN_CHAIN_RE='^TW-WEB-PLATFORM(_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D|E[0-9]{1,3}))?$'
 readonly -a ENTRY_RULE=('-m' 'comment' '--comment' 'tierwall:web-platform' '-j' 'TW-WEB-PLATFORM')
 readonly ENTRY_RULE_TEXT='-m comment --comment "tierwall:web-platform" -j TW-WEB-PLATFORM'
 readonly -a NET_NAME=('edge' 'api' 'workers' 'cache' 'db' 'dns' 'monitoring')
@@ -43,8 +43,8 @@ readonly -a RULE_LOG_PREFIX=('' '' '' '' '' 'tw:web-platform:L23 ' '' '')
 readonly -a RULE_LABELS=('policy="web-platform",rule="L14",action="allow"' 'policy="web-platform",rule="L17",action="allow"' 'policy="web-platform",rule="L18",action="allow"' 'policy="web-platform",rule="L19",action="allow"' 'policy="web-platform",rule="L20",action="allow"' 'policy="web-platform",rule="L23",action="deny"' 'policy="web-platform",rule="L26",action="allow"' 'policy="web-platform",rule="default",action="deny"')
 readonly -a NET_LABELS=('policy="web-platform",network="edge"' 'policy="web-platform",network="api"' 'policy="web-platform",network="workers"' 'policy="web-platform",network="cache"' 'policy="web-platform",network="db"' 'policy="web-platform",network="dns"' 'policy="web-platform",network="monitoring"')
 readonly POLICY_LABELS='policy="web-platform"'
-readonly POLICY_INFO_LABELS='policy="web-platform",hash="552b02205715c64604437f42238f2e10942f23faad5654a044707651fe14f931"'
-readonly POLICY_HASH='552b02205715c64604437f42238f2e10942f23faad5654a044707651fe14f931'
+readonly POLICY_INFO_LABELS='policy="web-platform",hash="7a36a14edf56039968a99f4435334c330a3dab8f03be1b5131d6914294929f24"'
+readonly POLICY_HASH='7a36a14edf56039968a99f4435334c330a3dab8f03be1b5131d6914294929f24'
 readonly LOG_FILE='/var/log/tierwall/web-platform.log'
 readonly APPLY_STATE_FILE='/var/lib/tierwall/web-platform/last-apply'
 readonly METRICS_FILE='/var/lib/node_exporter/textfile_collector/tierwall_web-platform.prom'
@@ -1215,6 +1215,13 @@ rules_v4() {
 -A TW-WEB-PLATFORM -d 10.40.4.0/24 -m comment --comment "web-platform:to:db" -j TW-WEB-PLATFORM_D
 -A TW-WEB-PLATFORM -d 10.40.5.0/24 -m comment --comment "web-platform:to:dns" -j TW-WEB-PLATFORM_D
 -A TW-WEB-PLATFORM -d 10.40.9.0/24 -m comment --comment "web-platform:to:monitoring" -j TW-WEB-PLATFORM_D
+-A TW-WEB-PLATFORM -s 10.40.0.0/24 -m comment --comment "web-platform:default" -j DROP
+-A TW-WEB-PLATFORM -s 10.40.1.0/24 -m comment --comment "web-platform:default" -j DROP
+-A TW-WEB-PLATFORM -s 10.40.2.0/24 -m comment --comment "web-platform:default" -j DROP
+-A TW-WEB-PLATFORM -s 10.40.3.0/24 -m comment --comment "web-platform:default" -j DROP
+-A TW-WEB-PLATFORM -s 10.40.4.0/24 -m comment --comment "web-platform:default" -j DROP
+-A TW-WEB-PLATFORM -s 10.40.5.0/24 -m comment --comment "web-platform:default" -j DROP
+-A TW-WEB-PLATFORM -s 10.40.9.0/24 -m comment --comment "web-platform:default" -j DROP
 -A TW-WEB-PLATFORM -m comment --comment "web-platform:foreign" -j RETURN
 -A TW-WEB-PLATFORM_D -s 10.40.0.0/24 -m comment --comment "web-platform:from:edge" -j TW-WEB-PLATFORM_S0
 -A TW-WEB-PLATFORM_D -s 10.40.1.0/24 -m comment --comment "web-platform:from:api" -j TW-WEB-PLATFORM_S1
@@ -1223,7 +1230,13 @@ rules_v4() {
 -A TW-WEB-PLATFORM_D -s 10.40.4.0/24 -m comment --comment "web-platform:from:db" -j TW-WEB-PLATFORM_S4
 -A TW-WEB-PLATFORM_D -s 10.40.5.0/24 -m comment --comment "web-platform:from:dns" -j TW-WEB-PLATFORM_S5
 -A TW-WEB-PLATFORM_D -s 10.40.9.0/24 -m comment --comment "web-platform:from:monitoring" -j TW-WEB-PLATFORM_S6
--A TW-WEB-PLATFORM_D -m comment --comment "web-platform:foreign" -j RETURN
+-A TW-WEB-PLATFORM_D -d 10.40.0.0/24 -m comment --comment "web-platform:default" -j DROP
+-A TW-WEB-PLATFORM_D -d 10.40.1.0/24 -m comment --comment "web-platform:default" -j DROP
+-A TW-WEB-PLATFORM_D -d 10.40.2.0/24 -m comment --comment "web-platform:default" -j DROP
+-A TW-WEB-PLATFORM_D -d 10.40.3.0/24 -m comment --comment "web-platform:default" -j DROP
+-A TW-WEB-PLATFORM_D -d 10.40.4.0/24 -m comment --comment "web-platform:default" -j DROP
+-A TW-WEB-PLATFORM_D -d 10.40.5.0/24 -m comment --comment "web-platform:default" -j DROP
+-A TW-WEB-PLATFORM_D -d 10.40.9.0/24 -m comment --comment "web-platform:default" -j DROP
 -A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -d 10.40.0.0/24 -m comment --comment "web-platform:intra:edge" -j ACCEPT
 -A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -d 10.40.5.0/24 -m comment --comment "web-platform:pair:edge:dns" -j TW-WEB-PLATFORM_P0-5
 -A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -d 10.40.1.0/24 -p tcp -m multiport --dports 8080,8443 -m comment --comment "web-platform:L17" -j ACCEPT

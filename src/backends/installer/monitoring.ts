@@ -50,8 +50,9 @@ function serviceText(s: ServiceMatch): string {
 
 /** The rule as the grammar writes it: `deny frontend -> database log;`. */
 export function ruleSourceText(rule: Rule): string {
-  const ends = (any: boolean, names: readonly string[]): string => (any ? 'any' : names.join(', '));
-  const parts = [rule.action, ends(rule.sourceAny, rule.sources), '->', ends(rule.destinationAny, rule.destinations)];
+  // Nets and `world` after the tiers (their written order among tiers is not kept in the IR).
+  const ends = (any: boolean, names: readonly string[], external: readonly string[]): string => [...(any ? ['any'] : names), ...external].join(', ');
+  const parts = [rule.action, ends(rule.sourceAny, rule.sources, rule.externalSources), '->', ends(rule.destinationAny, rule.destinations, rule.externalDestinations)];
   if (!rule.allTraffic) parts.push(rule.services.map(serviceText).join(', '));
   if (rule.log) parts.push('log');
   return `${parts.join(' ')};`;
