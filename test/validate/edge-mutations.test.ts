@@ -24,19 +24,19 @@ describe('edge mutations of rules.v4 are caught', () => {
   });
 
   it('dropping an ingress line (one range of a net)', () => {
-    const [p] = problemsOf(deleteLine(text, /^-A TW-EDGE_D -s 198\.18\.8\.0\/24 -d 10\.60\.2\.0\/24 .*--ctorigdstport 22/));
+    const [p] = problemsOf(deleteLine(text, /^-A TW-EDGE_D -s 198\.19\.8\.0\/24 -d 10\.60\.2\.0\/24 .*--ctorigdstport 22/));
     expect(p).toMatchObject({
       kind: 'flow',
-      flow: { src: 'office', dst: 'app', srcAddress: '198.18.8.0', proto: 'tcp', lo: 22, hi: 22, state: 'NEW' },
+      flow: { src: 'office', dst: 'app', srcAddress: '198.19.8.0', proto: 'tcp', lo: 22, hi: 22, state: 'NEW' },
       expected: { verdict: 'ACCEPT', reason: ruleAt(11) },
       actual: { verdict: 'DROP', cause: { kind: 'rule', rule: { chain: 'TW-EDGE_D', comment: 'edge:default' } } },
     });
   });
 
   it('widening a net\'s range: addresses of the world get the net\'s verdict', () => {
-    const [p] = problemsOf(editLine(text, /^-A TW-EDGE_D -s 198\.18\.8\.0\/24 .*--ctorigdstport 22/, (l) => l.replace('198.18.8.0/24', '198.18.8.0/23')));
+    const [p] = problemsOf(editLine(text, /^-A TW-EDGE_D -s 198\.19\.8\.0\/24 .*--ctorigdstport 22/, (l) => l.replace('198.19.8.0/24', '198.19.8.0/23')));
     expect(p).toMatchObject({
-      flow: { src: 'world', dst: 'app', srcAddress: '198.18.9.0', proto: 'tcp', lo: 22, hi: 22 },
+      flow: { src: 'world', dst: 'app', srcAddress: '198.19.9.0', proto: 'tcp', lo: 22, hi: 22 },
       expected: { verdict: 'DROP', reason: { kind: 'default' } },
       actual: { verdict: 'ACCEPT', cause: { rule: { comment: 'edge:L11' } } },
     });
@@ -70,7 +70,7 @@ describe('edge mutations of rules.v4 are caught', () => {
   });
 
   it('an egress rule to a net without its -d: it would take the world too', () => {
-    const [p] = problemsOf(editLine(text, /^-A TW-EDGE_E1 -s 10\.60\.2\.0\/24 -d 198\.18\.0\.0\/24 /, (l) => l.replace('-d 198.18.0.0/24 ', '')));
+    const [p] = problemsOf(editLine(text, /^-A TW-EDGE_E1 -s 10\.60\.2\.0\/24 -d 198\.19\.0\.0\/24 /, (l) => l.replace('-d 198.19.0.0/24 ', '')));
     expect(p).toMatchObject({ flow: { src: 'app', dst: 'world', proto: 'tcp', lo: 5432, hi: 5432 }, actual: { verdict: 'ACCEPT', cause: { rule: { comment: 'edge:L14' } } } });
   });
 

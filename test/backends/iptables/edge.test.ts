@@ -32,13 +32,13 @@ describe('edge chains', () => {
       `-d 10.60.1.0/24 ${orig('udp', '1000:3000')} ${log('L10')}`,
       `-d 10.60.1.0/24 ${orig('udp', '1000:3000')} ${c('L10')} -j ACCEPT`,
       // office -> app: per range of the net.
-      `-s 198.18.0.0/24 -d 10.60.2.0/24 ${orig('tcp', '22')} ${c('L11')} -j ACCEPT`,
-      `-s 198.18.0.0/24 -d 10.60.2.0/24 -p icmp ${c('L11')} -j ACCEPT`,
-      `-s 198.18.8.0/24 -d 10.60.2.0/24 ${orig('tcp', '22')} ${c('L11')} -j ACCEPT`,
-      `-s 198.18.8.0/24 -d 10.60.2.0/24 -p icmp ${c('L11')} -j ACCEPT`,
+      `-s 198.19.0.0/24 -d 10.60.2.0/24 ${orig('tcp', '22')} ${c('L11')} -j ACCEPT`,
+      `-s 198.19.0.0/24 -d 10.60.2.0/24 -p icmp ${c('L11')} -j ACCEPT`,
+      `-s 198.19.8.0/24 -d 10.60.2.0/24 ${orig('tcp', '22')} ${c('L11')} -j ACCEPT`,
+      `-s 198.19.8.0/24 -d 10.60.2.0/24 -p icmp ${c('L11')} -j ACCEPT`,
       // vpn -> any: no -d.
-      `-s 198.18.0.128/25 ${log('L12')}`,
-      `-s 198.18.0.128/25 ${c('L12')} -j DROP`,
+      `-s 198.19.0.128/25 ${log('L12')}`,
+      `-s 198.19.0.128/25 ${c('L12')} -j DROP`,
       // world -> any: neither end would scope the line, so one per tier.
       `-d 10.60.1.0/24 ${orig('tcp', '23')} ${c('L13')} -j DROP`,
       `-d 10.60.2.0/24 ${orig('tcp', '23')} ${c('L13')} -j DROP`,
@@ -54,8 +54,8 @@ describe('edge chains', () => {
       `-s 10.60.1.0/24 ${c('L16')} -j ACCEPT`,
     ]);
     expect(chain('TW-EDGE_E1')).toEqual([
-      `-s 10.60.2.0/24 -d 198.18.0.0/24 -p tcp -m tcp --dport 5432 ${c('L14')} -j ACCEPT`,
-      `-s 10.60.2.0/24 -d 198.18.8.0/24 -p tcp -m tcp --dport 5432 ${c('L14')} -j ACCEPT`,
+      `-s 10.60.2.0/24 -d 198.19.0.0/24 -p tcp -m tcp --dport 5432 ${c('L14')} -j ACCEPT`,
+      `-s 10.60.2.0/24 -d 198.19.8.0/24 -p tcp -m tcp --dport 5432 ${c('L14')} -j ACCEPT`,
       `-s 10.60.2.0/24 -p udp -m udp --dport 53 ${c('L15')} -j ACCEPT`,
       `-s 10.60.2.0/24 ${c('default')} -j DROP`,
     ]);

@@ -3,6 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Policy } from '../../../src/ir/types.js';
 import { buildPolicy, type PolicySpec } from './build-ir.js';
+import { EDGE, EDGE_TEXT } from './edge-policy.js';
 
 export const THREE_TIER_TEXT = readFileSync(new URL('../../../policies/three-tier.policy', import.meta.url), 'utf8');
 
@@ -79,6 +80,7 @@ export const NASTY: PolicySpec = {
 export const FIXTURES = {
   'three-tier': { text: THREE_TIER_TEXT, spec: THREE_TIER },
   nasty: { text: NASTY_TEXT, spec: NASTY },
+  edge: { text: EDGE_TEXT, spec: EDGE },
 } as const;
 export type FixtureName = keyof typeof FIXTURES;
 
