@@ -28,6 +28,7 @@ const NOT_FROM_TEXT: Readonly<Record<string, string>> = {
   'io-error': 'the CLI, for a file it cannot read (below)',
   'backend-unsupported': 'compile only (test/backends, and the 1000-tier limit)',
   'validation-failed': "compile's self-check of the generated ruleset (test/validate)",
+  'k8s-external-ends': 'compile --target k8s only (test/backends/k8s/external.test.ts)',
   'unknown-target': 'the CLI option --target (below)',
   'monitoring-tier-missing': 'compile --target monitoring only (test/backends/monitoring)',
   'monitoring-scrape-denied': 'compile --target monitoring only (test/backends/monitoring)',

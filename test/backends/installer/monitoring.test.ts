@@ -148,11 +148,12 @@ describe.skipIf(!haveTools('install.sh --status/--metrics', ['bash', 'unshare'],
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^RULE +ACTION +PACKETS +BYTES +LOGGED +LAST LOGGED +SOURCE$/);
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(lines[1]).toMatch(/^L8 +allow +100 +6000 +0 +- +line 8: allow frontend -> backend tcp\/8080;$/);
     expect(lines[2]).toMatch(/^L9 +allow +5 +12345678901234567 +0 +- +line 9: allow backend -> database tcp\/5432;$/);
     expect(lines[3]).toMatch(/^L10 +deny +7 +420 +3 +2026-11-29T11:30:00\.000001\+00:00 +line 10: deny frontend -> database log;$/);
-    expect(lines[4]).toMatch(/^default +deny +13 +780 +0 +- +line 12: default deny;$/);
+    expect(lines[4]).toMatch(/^L11 +allow +0 +0 +0 +- +line 11: allow world -> frontend tcp\/80;$/);
+    expect(lines[5]).toMatch(/^default +deny +13 +780 +0 +- +line 13: default deny;$/);
     // Only reads: iptables -L per chain, nothing else.
     expect(tb.calls().filter((c) => !/^iptables -w 30 -L TW-THREE-TIER\S* -v -x -n$/.test(c))).toEqual([]);
   });
@@ -167,6 +168,7 @@ describe.skipIf(!haveTools('install.sh --status/--metrics', ['bash', 'unshare'],
       ['L8', 100, 6000, 0, null],
       ['L9', 5, 12345678901234567, 0, null], // JSON.parse rounds; the text is exact (below)
       ['L10', 7, 420, 3, '2026-11-29T11:30:00.000001+00:00'],
+      ['L11', 0, 0, 0, null],
       ['default', 13, 780, 0, null],
     ]);
     expect(r.stdout).toContain('"bytes":12345678901234567,');

@@ -55,10 +55,13 @@ describe('three-tier (default options)', () => {
     expect(db!.spec.egress).toEqual([]); // isolated, and nothing leaves the database
   });
 
-  test('the log rule is a warning at its span (enforcement is exact); nothing else is reported', () => {
+  test('the log rule is a warning at its span (enforcement is exact), so is the world rule; nothing else is reported', () => {
     const p = EXAMPLES.find((e) => e.file === 'three-tier.policy')!.load();
     const ds = compileK8s(p).diagnostics;
-    expect(ds.map((d) => [d.code, d.severity, d.span])).toEqual([['backend-unsupported', 'warning', p.rules[2]!.origin.span]]);
+    expect(ds.map((d) => [d.code, d.severity, d.span])).toEqual([
+      ['backend-unsupported', 'warning', p.rules[2]!.origin.span],
+      ['k8s-external-ends', 'warning', p.rules[3]!.origin.span],
+    ]);
     expect(ds[0]!.message).toMatch(/^backend 'k8s' cannot express log/);
   });
 });

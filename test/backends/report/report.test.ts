@@ -43,7 +43,9 @@ describe('REPORT.md for three-tier', () => {
   });
 
   test('sections, matrix rows and the Mermaid diagram from src/graph', () => {
-    expect(text.match(/^## .*$/gm)).toEqual(['## Tiers', '## Reachability', '## Logged denies', '## Published ports', '## Diagram']);
+    expect(text.match(/^## .*$/gm)).toEqual(['## Tiers', '## Reachability', "## The host's edge", '## Logged denies', '## Published ports', '## Diagram']);
+    expect(text).toContain('| **world** | frontend | tcp/80 |');
+    expect(text).toContain('| **every tier (3)** | world | — |');
     expect(text).toContain('| **frontend** | same tier | tcp/8080 | — |');
     expect(text).toContain('| **database** | — | — | isolated |');
     expect(text).toContain('| frontend | database | all | rule 3 (line 10) |');
@@ -136,7 +138,7 @@ describe('Markdown safety', () => {
     const text = report(p);
     // Tables are runs of lines starting with '| '; every row of one table has as many unescaped pipes.
     const tables = text.split(/\n(?!\| )/).map((b) => b.split('\n').filter((l) => l.startsWith('| '))).filter((t) => t.length > 0);
-    expect(tables.length).toBe(3); // tiers, matrix, published ports
+    expect(tables.length).toBe(5); // tiers, matrix, the edge both ways, published ports
     for (const t of tables) {
       const pipes = t.map((l) => l.split(/(?<!\\)\|/).length);
       expect([t, new Set(pipes).size]).toEqual([t, 1]);
