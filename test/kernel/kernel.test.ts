@@ -7,13 +7,13 @@ import type { IptablesModel } from '../../src/backends/iptables/model-types.js';
 import { buildIptables } from '../../src/backends/iptables/model.js';
 import { backend } from '../../src/backends/iptables/backend.js';
 import { ruleTags } from '../../src/backends/shared/names.js';
-import { decideAllClasses } from '../../src/eval/flow-classes.js';
+import { decideAllClasses, decideExternalClasses } from '../../src/eval/flow-classes.js';
 import { EXAMPLES, FIXTURES, examplePolicy, fixturePolicy, type FixtureName } from '../backends/iptables/fixtures.js';
 import { RUN_PREFIX, leftoverNamespaces, missingPrerequisites, removeNamespaces } from './exec.js';
 import { buildLab, type Lab } from './topology.js';
 import { mustHaveSystem } from '../support/system.js';
 import { counters, install, listChain, saveAll, zeroCounters } from './install.js';
-import { planForeignProbes, planTierProbes, probe, runProbes } from './probes.js';
+import { planEdgeProbes, planTierProbes, probe, runProbes } from './probes.js';
 
 const missing = missingPrerequisites();
 const CI = mustHaveSystem();
@@ -38,8 +38,8 @@ if (missing.length > 0 && CI) {
   console.warn(`kernel test SKIPPED locally: missing ${missing.join(', ')} (with CI=true this fails)`);
   describe.skip('kernel (missing prerequisites)', () => it('runs as root with iproute2, iptables, socat, busybox', () => {}));
 } else {
-  // The two fixtures, then every other example in policies/ (those need the front end).
-  describe.each([...(['three-tier', 'nasty'] as const), ...EXAMPLES])('%s in the kernel', (name: string) => {
+  // The fixtures, then every other example in policies/ (those need the front end).
+  describe.each([...(['three-tier', 'nasty', 'edge'] as const), ...EXAMPLES])('%s in the kernel', (name: string) => {
     let policy: Policy;
     let model: IptablesModel;
     let rulesV4: string;
@@ -118,10 +118,14 @@ if (missing.length > 0 && CI) {
       expect(failures).toEqual([]);
     }, 300_000);
 
-    it('leaves traffic to and from addresses outside every tier to Docker', async () => {
-      const { failures } = await runProbes(planForeignProbes(policy, lab));
+    it('decides every flow between a tier and each external zone as the Evaluator does, and leaves outside-to-outside to Docker', async () => {
+      const start = performance.now();
+      const probes = planEdgeProbes(policy, lab);
+      const { failures, retried } = await runProbes(probes);
+      const open = probes.filter((p) => p.expect === 'open').length;
+      report.push(`${name}: ${probes.length} edge probes over ${lab.outside.size} zone(s) (${open} open), ${retried} retried, ${secs(start)}`);
       expect(failures).toEqual([]);
-    }, 60_000);
+    }, 300_000);
 
     it('rate-limits LOG: never more LOG packets than verdicts, and at most the burst of 20 in a flood', async () => {
       // After the sweep: each LOG counted no more than the verdict right after it.
@@ -130,9 +134,11 @@ if (missing.length > 0 && CI) {
         if (r.line.includes(' -j LOG ')) expect(r.pkts).toBeLessThanOrEqual(rows[k + 1]!.pkts);
       });
       // A flood of 40 flows of one logged deny: all dropped, at most burst + one refill logged.
-      const c = decideAllClasses(policy).find((k) => k.verdict.reason.kind === 'rule' && k.verdict.log && k.verdict.action === 'deny')!;
+      // A logged deny between tiers, else one at the edge (an external zone's host stands for it).
+      const c = [...decideAllClasses(policy), ...decideExternalClasses(policy)].find((k) => k.verdict.reason.kind === 'rule' && k.verdict.log && k.verdict.action === 'deny')!;
+      const host = (zone: string, k: 0 | 1) => lab.hosts.get(zone)?.[k] ?? lab.outside.get(zone)!;
       const flood = Array.from({ length: 40 }, () => ({
-        from: lab.hosts.get(c.src)![0], to: lab.hosts.get(c.dst)![1], proto: c.proto, port: c.lo, expect: 'closed' as const, label: 'flood',
+        from: host(c.src, 0), to: host(c.dst, 1), proto: c.proto, port: c.lo, expect: 'closed' as const, label: 'flood',
       }));
       await zeroCounters(lab.router);
       expect((await runProbes(flood)).failures).toEqual([]);

@@ -3,6 +3,7 @@
 import type { Policy } from '../../src/ir/types.js';
 import { Evaluator, type FlowProto } from '../../src/eval/evaluate.js';
 import { elementaryIntervals, type Interval } from '../../src/ir/ports.js';
+import { zonesOf } from '../../src/eval/zones.js';
 import { inNs } from './exec.js';
 import { AGENT, OTHER_PROTO, type Host, type Lab } from './topology.js';
 
@@ -137,18 +138,58 @@ export function planTierProbes(policy: Policy, lab: Lab): Probe[] {
 }
 
 /**
- * Flows tierwall must leave to Docker: tier -> outside (Docker accepts what leaves a bridge), outside ->
- * the published port (Docker's DOCKER chain accepts), outside -> another port (Docker's FORWARD policy drops).
+ * Ports between a tier and an external zone, one direction: as portsOfPair, with the rules naming
+ * the zone (by a net holding it, or `world`) and the tier on the right sides.
  */
-export function planForeignProbes(policy: Policy, lab: Lab): Probe[] {
-  const out: Probe[] = [];
-  for (const t of policy.tiers) {
-    const from = lab.hosts.get(t.name)![0];
-    out.push({ from, to: lab.foreign, proto: 'tcp', port: 443, expect: 'open', label: `${t.name} -> foreign tcp/443` });
-    out.push({ from, to: lab.foreign, proto: 'icmp', expect: 'open', label: `${t.name} -> foreign icmp` });
+function portsOfEdge(policy: Policy, zone: string, tier: string, inbound: boolean): number[] {
+  const zones = zonesOf(policy);
+  const ivs: Interval[] = [];
+  const ports = new Set<number>([UNRELATED_PORT]);
+  for (const r of policy.rules) {
+    const applies = inbound
+      ? zones.externalMatch(r.externalSources, zone) && r.destinations.includes(tier)
+      : r.sources.includes(tier) && zones.externalMatch(r.externalDestinations, zone);
+    for (const s of r.services) {
+      if (s.proto === 'icmp') continue;
+      ports.add(s.lo);
+      if (applies) ivs.push({ lo: s.lo, hi: s.hi });
+    }
   }
-  const published = lab.hosts.get(policy.tiers[0]!.name)![0];
-  out.push({ from: lab.foreign, to: published, proto: 'tcp', port: lab.publishedPort, expect: 'open', label: 'foreign -> published port' });
-  out.push({ from: lab.foreign, to: published, proto: 'tcp', port: lab.publishedPort + 1, expect: 'closed', label: 'foreign -> unpublished port' });
+  if (ivs.length > 0) for (const c of elementaryIntervals(ivs)) ports.add(c.lo).add(c.hi);
+  return [...ports].sort((a, b) => a - b);
+}
+
+/**
+ * The host's edge: per external zone (its lab host) and tier, ingress (zone host -> h2 of the tier:
+ * every port of portsOfEdge on tcp and udp, icmp, other) and egress (h1 -> zone host: the same but
+ * `other`, as the zone host runs no raw echo: one would answer h2's echo forever). The port the zone
+ * host addresses is the real one (no DNAT in the lab), which --ctorigdstport matches too. Then
+ * traffic between two outside hosts, which tierwall leaves to Docker (whose FORWARD policy drops it).
+ */
+export function planEdgeProbes(policy: Policy, lab: Lab): Probe[] {
+  const ev = new Evaluator(policy);
+  const out: Probe[] = [];
+  for (const [zone, host] of lab.outside) {
+    for (const t of policy.tiers) {
+      for (const inbound of [true, false]) {
+        const [from, to] = inbound ? [host, lab.hosts.get(t.name)![1]] : [lab.hosts.get(t.name)![0], host];
+        const [src, dst] = inbound ? [zone, t.name] : [t.name, zone];
+        const add = (proto: FlowProto, port?: number): void => {
+          const v = ev.evaluate({ src, dst, proto, port });
+          out.push({ from, to, proto, port, expect: v.action === 'allow' ? 'open' : 'closed', label: `${src} -> ${dst} ${proto}${port === undefined ? '' : `/${port}`}` });
+        };
+        for (const port of portsOfEdge(policy, zone, t.name, inbound)) {
+          add('tcp', port);
+          add('udp', port);
+        }
+        add('icmp');
+        if (inbound) add('other');
+      }
+    }
+  }
+  for (const [zone, host] of lab.outside) {
+    if (host === lab.foreign) continue;
+    out.push({ from: lab.foreign, to: host, proto: 'tcp', port: 443, expect: 'closed', label: `world -> ${zone} tcp/443 (Docker's)` });
+  }
   return out;
 }

@@ -1,8 +1,11 @@
 // kernel test support: a Docker host in namespaces. Input: Policy. Output: a router namespace
-// with one bridge per tier and Docker 20.10's FORWARD chains, two hosts per tier, one foreign host.
+// with one bridge per tier and Docker 20.10's FORWARD chains, two hosts per tier, and one host per
+// external zone (eval/zones.ts: an address in each combination of nets, and one in the world),
+// each behind its own non-Docker link of the router.
 import { fileURLToPath } from 'node:url';
-import type { Policy, Tier } from '../../src/ir/types.js';
-import { formatIpv4, lastAddress } from '../../src/ir/ipv4.js';
+import { WORLD, type Policy, type Tier } from '../../src/ir/types.js';
+import { formatIpv4, lastAddress, parseIpv4 } from '../../src/ir/ipv4.js';
+import { zonesOf } from '../../src/eval/zones.js';
 import { RUN_PREFIX, addNamespaces, inNs, ipBatch, startInNs } from './exec.js';
 
 export interface Host {
@@ -16,8 +19,10 @@ export interface Lab {
   readonly router: string;
   /** Per tier name: [h1, h2]. Probes go from h1 of one tier to h2 of another (or the same) tier. */
   readonly hosts: ReadonlyMap<string, readonly [Host, Host]>;
-  /** Outside every tier, behind a non-Docker interface of the router (the "internet"). */
+  /** Outside every tier, behind a non-Docker interface of the router (the "internet"): in `world`. */
   readonly foreign: Host;
+  /** Per external zone, a host with an address in it (the world's is `foreign`). No NAT on their links. */
+  readonly outside: ReadonlyMap<string, Host>;
   /** The tier-0 h1 port Docker publishes (an ACCEPT in the DOCKER chain). */
   readonly publishedPort: number;
   /** A foreign rule already in DOCKER-USER before tierwall installs. */
@@ -77,9 +82,17 @@ function routerSide(h: HostPlan): string[] {
   return [`link add ${h.link} type veth peer name eth0 netns ${h.ns}`, ...(h.bridge ? [`link set ${h.link} master ${h.bridge}`] : []), `link set ${h.link} up`];
 }
 
+/** An address of the zone to give its host: the third of its first range when there is one (not a .0). */
+function zoneAddress(ranges: readonly { readonly lo: number; readonly hi: number }[]): string {
+  const r = ranges[0]!;
+  return formatIpv4(r.lo + 2 <= r.hi ? r.lo + 2 : r.lo);
+}
+
 /** A host's own side: address, default route via the gateway, and its listeners. */
 async function hostSide(h: HostPlan, raw: boolean): Promise<Host> {
-  await ipBatch(h.ns, ['link set lo up', `addr add ${h.address}/${h.prefix} dev eth0`, 'link set eth0 up', `route add default via ${h.gateway}`]);
+  // A /32 host reaches its gateway by a device route first (it is on no shared subnet).
+  const onLink = h.prefix === 32 ? [`route add ${h.gateway}/32 dev eth0`] : [];
+  await ipBatch(h.ns, ['link set lo up', `addr add ${h.address}/${h.prefix} dev eth0`, 'link set eth0 up', ...onLink, `route add default via ${h.gateway}`]);
   // One responder for tcp and udp: every port is redirected to it inside the host (nat PREROUTING, so the
   // router still sees the original port); it replaces ~100 listeners per host. Probes use distinct source
   // ports (see probes.ts): after the redirect, two flows from one source port would be one tuple.
@@ -113,7 +126,15 @@ export async function buildLab(policy: Policy, tag: string): Promise<Lab> {
     return [plan(1, a1), plan(2, a2)] as const;
   });
   const outside: HostPlan = { ns: `${base}-x`, link: 'x0', address: FOREIGN_NET.host, prefix: FOREIGN_NET.prefix, gateway: FOREIGN_NET.gw };
-  await addNamespaces([router, ...plans.flat().map((h) => h.ns), outside.ns]);
+  // One host per external zone but the world (the foreign host is in it): a /32 behind a point-to-point
+  // link whose router end is a link-local /32 (no subnet of the link can overlap a tier or a net).
+  const zones = zonesOf(policy);
+  if (zones.zoneOfAddress(parseIpv4(FOREIGN_NET.host)!, policy) !== WORLD) throw new Error(`the lab's outside host ${FOREIGN_NET.host} must be in no net of the policy`);
+  const zonePlans = zones.external.filter((z) => z.name !== WORLD).map((z, k) => ({
+    zone: z.name,
+    plan: { ns: `${base}-z${k}`, link: `z${k}`, address: zoneAddress(z.ranges), prefix: 32, gateway: `169.254.${k + 1}.1` } satisfies HostPlan,
+  }));
+  await addNamespaces([router, ...plans.flat().map((h) => h.ns), outside.ns, ...zonePlans.map((z) => z.plan.ns)]);
 
   const links = ['link set lo up'];
   policy.tiers.forEach((t, i) => {
@@ -121,6 +142,7 @@ export async function buildLab(policy: Policy, tag: string): Promise<Lab> {
     for (const h of plans[i]!) links.push(...routerSide(h));
   });
   links.push(...routerSide(outside), `addr add ${FOREIGN_NET.gw}/${FOREIGN_NET.prefix} dev x0`);
+  for (const { plan } of zonePlans) links.push(...routerSide(plan), `addr add ${plan.gateway}/32 dev ${plan.link}`, `route add ${plan.address}/32 dev ${plan.link}`);
   await ipBatch(router, links);
   await inNs(router, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
   // br_netfilter's switch is per namespace (Linux >= 5.3) and defaults to 1: bridged traffic between two
@@ -129,14 +151,16 @@ export async function buildLab(policy: Policy, tag: string): Promise<Lab> {
   const nf = (await inNs(router, 'cat', ['/proc/sys/net/bridge/bridge-nf-call-iptables'])).stdout.trim();
   if (nf !== '1') throw new Error(`bridge-nf-call-iptables is ${nf} in the test namespace; intra-tier traffic would bypass iptables`);
 
-  const [tierHosts, foreign] = await Promise.all([
+  const [tierHosts, foreign, zoneHosts] = await Promise.all([
     Promise.all(plans.map(async ([p1, p2]) => Promise.all([hostSide(p1, false), hostSide(p2, true)]))),
     hostSide(outside, false),
+    Promise.all(zonePlans.map(async (z) => hostSide(z.plan, false))),
   ]);
   const hosts = new Map(policy.tiers.map((t, i) => [t.name, tierHosts[i]!]));
+  const outsideHosts = new Map<string, Host>([...zonePlans.map((z, k): [string, Host] => [z.zone, zoneHosts[k]!]), [WORLD, foreign]]);
   const publishedPort = 80;
   const foreignRule = '-s 203.0.113.0/24 -m comment --comment "ops: keep TEST-NET-3 out" -j DROP';
   const published = { address: tierHosts[0]![0].address, bridge: policy.tiers[0]!.bridge, port: publishedPort };
   await inNs(router, 'iptables-restore', ['-w'], { input: dockerFilter(policy, published, foreignRule) });
-  return { router, hosts, foreign, publishedPort, foreignRule };
+  return { router, hosts, foreign, outside: outsideHosts, publishedPort, foreignRule };
 }
