@@ -48,3 +48,41 @@ export const policySpecArb: fc.Arbitrary<PolicySpec> = fc.integer({ min: 2, max:
     defaultAction: fc.constantFrom('allow' as const, 'deny' as const),
   });
 });
+
+/** Ranges for nets: overlapping, nested and disjoint ones, all outside the tiers (10.60.0.0/16). */
+const NET_RANGES = ['198.51.100.0/24', '198.51.100.128/25', '198.51.100.192/26', '203.0.113.0/24', '10.61.0.0/16'];
+
+/**
+ * Random policies at the host's edge: the tiers and rules above plus 1-2 nets (drawn from
+ * NET_RANGES, so they may overlap or nest) and rules with nets or `world` on one side, tiers
+ * (or `any`) on the other.
+ */
+export const edgePolicySpecArb: fc.Arbitrary<PolicySpec> = fc.integer({ min: 2, max: 4 }).chain((n) => {
+  const names = Array.from({ length: n }, (_, i) => `t${i}`);
+  const nets = fc.integer({ min: 1, max: 2 }).chain((k) =>
+    fc.tuple(...Array.from({ length: k }, (_, i) =>
+      fc.subarray(NET_RANGES, { minLength: 1, maxLength: 2 }).map((cidrs) => ({ name: `n${i}`, cidrs })))));
+  return nets.chain((ns) => {
+    const outside = fc.subarray([...ns.map((x) => x.name), 'world'], { minLength: 1 });
+    const edgeRule: fc.Arbitrary<RuleSpec> = fc.record({
+      action: fc.constantFrom('allow' as const, 'deny' as const),
+      ingress: fc.boolean(),
+      ext: outside,
+      tiers: side(names),
+      // Sometimes a tier on the outside's side too (`allow n0, t1 -> t2`).
+      extra: fc.option(fc.constantFrom(...names), { nil: undefined }),
+      services: fc.oneof({ weight: 1, arbitrary: fc.constant([]) }, { weight: 4, arbitrary: fc.array(service, { minLength: 1, maxLength: 4 }) }),
+      log: fc.boolean(),
+    }).map(({ ingress, ext, tiers: t, extra, ...r }) => {
+      const ends = extra === undefined ? ext : [...ext, extra];
+      return ingress ? { ...r, from: ends, to: t } : { ...r, from: t, to: ends };
+    });
+    return fc.record({
+      name: fc.constant('rnd'),
+      tiers: tiers(n),
+      nets: fc.constant(ns),
+      rules: fc.array(fc.oneof(rule(names), edgeRule, edgeRule), { maxLength: 10 }),
+      defaultAction: fc.constantFrom('allow' as const, 'deny' as const),
+    });
+  });
+});

@@ -8,7 +8,7 @@ import { forEachSource } from '../../src/eval/grouped-classes.js';
 import type { Rule } from '../../src/ir/types.js';
 import { Evaluator, type FlowProto } from '../../src/eval/evaluate.js';
 import { buildPolicy } from '../backends/iptables/build-ir.js';
-import { policySpecArb } from './arbitrary.js';
+import { edgePolicySpecArb, policySpecArb } from './arbitrary.js';
 import { backendOutput, editLine } from './support.js';
 
 describe('random policies', () => {
@@ -21,6 +21,18 @@ describe('random policies', () => {
         expect(r.ok, r.ok ? '' : `${text}\n${r.problems.slice(0, 3).map(describeProblem).join('\n')}`).toBe(true);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('at the edge (nets that overlap, world, one outside side per rule) validate against the backend output', () => {
+    fc.assert(
+      fc.property(edgePolicySpecArb, (spec) => {
+        const p = buildPolicy(spec);
+        const { text, entry } = backendOutput(p);
+        const r = validateIptables(p, text, entry);
+        expect(r.ok, r.ok ? '' : `${text}\n${r.problems.slice(0, 3).map(describeProblem).join('\n')}`).toBe(true);
+      }),
+      { numRuns: 200 },
     );
   });
 
