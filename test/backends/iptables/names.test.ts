@@ -5,6 +5,7 @@ import {
   MAX_CHAIN_NAME,
   MAX_LOG_PREFIX,
   dispatchChainName,
+  egressChainName,
   extraPairChainName,
   isOwnedChain,
   MAX_EXTRA_PAIR_CHAINS,
@@ -40,7 +41,7 @@ describe('chain names', () => {
   it('keeps every chain of every valid name within 28 characters and iptables-safe', () => {
     fc.assert(
       fc.property(validName, (name) => {
-        for (const c of [mainChainName(name), sourceChainName(name, 999), pairChainName(name, 999, 999), dispatchChainName(name), extraPairChainName(name, MAX_EXTRA_PAIR_CHAINS - 1), sharedChainName(name, MAX_EXTRA_PAIR_CHAINS - 1)]) {
+        for (const c of [mainChainName(name), sourceChainName(name, 999), pairChainName(name, 999, 999), dispatchChainName(name), extraPairChainName(name, MAX_EXTRA_PAIR_CHAINS - 1), sharedChainName(name, MAX_EXTRA_PAIR_CHAINS - 1), egressChainName(name, 999)]) {
           expect(c.length).toBeLessThanOrEqual(MAX_CHAIN_NAME);
           expect(c).toMatch(/^TW-[A-Z0-9_-]+$/);
         }
@@ -55,6 +56,8 @@ describe('chain names', () => {
         expect(mainChainName(a)).not.toBe(mainChainName(b));
         expect(isOwnedChain(a, mainChainName(b))).toBe(false);
         expect(isOwnedChain(a, sourceChainName(b, 3))).toBe(false);
+        expect(isOwnedChain(a, egressChainName(b, 3))).toBe(false);
+        expect(isOwnedChain(b, egressChainName(b, 999))).toBe(true);
       }),
     );
     // A shortened name cannot be another policy's full name: full names never contain '_'.
@@ -80,6 +83,10 @@ describe('chain names', () => {
     expect(isOwnedChain('three-tier', 'TW-THREE-TIER_Q17')).toBe(true);
     expect(isOwnedChain('three-tier', 'TW-THREE-TIER_Q')).toBe(false);
     expect(isOwnedChain('three-tier', 'TW-THREE-TIER_A0')).toBe(true);
+    expect(isOwnedChain('three-tier', 'TW-THREE-TIER_E12')).toBe(true);
+    expect(isOwnedChain('three-tier', 'TW-THREE-TIER_E')).toBe(false);
+    // E is a hash digit: a shortened main chain `_E` + 8 digits is another policy's, never ours.
+    expect(isOwnedChain('three-tier', 'TW-THREE-TIER_E12345678')).toBe(false);
     expect(isOwnedChain('three-tier', 'TW-THREE-TIER_X')).toBe(false);
     expect(isOwnedChain('three-tier', 'DOCKER-USER')).toBe(false);
   });
