@@ -1,7 +1,7 @@
 // backends/iptables: every decision of the ruleset, pure. Input: Policy IR. Output: IptablesModel
 // (tierwall's own chains and their rules, written as iptables-save prints them, plus the entry rule).
 //
-// Shape (docs/semantics.md, "The generated ruleset"): main chain -> by destination tier -> the
+// Shape (ARCHITECTURE.md, "The generated ruleset"): main chain -> by destination tier -> the
 // dispatch chain -> by source tier -> one chain per source holding, in policy order, the rules that
 // name that source (or `any`). Inside a source chain, maximal runs of rules with specific
 // destinations are grouped per destination into pair chains entered by one `-d` jump each, or
