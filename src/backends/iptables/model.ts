@@ -42,9 +42,10 @@ export function quoted(text: string): string {
  * many chains superlinearly, and a jump into a 2-4 line chain saves a packet to another destination
  * only 1-3 line tests. Measured on the bench's 1000 tiers x 100,000 rules (README, Performance):
  * inlining up to 1/2/3/4/6 lines gives 55,422/18,336/9,461/4,466/1,985 chains, and
- * `iptables-restore --test` takes >300/?/46/24/16 s, while the mean lines a new packet is tested
- * against in its source chain grow 778/973/1048/1119/1168. 4 is the knee: 12x fewer chains than 1,
- * half the load time of 3; going higher saves a few seconds of load for ever longer source chains.
+ * `iptables-restore --test` takes >300/248/46/24/16 s (wall, one run each, busy 2-core machine),
+ * while the mean lines a new packet is tested against in its source chain grow
+ * 778/973/1048/1119/1168. 4: 12x fewer chains than 1, half the load time of 3; going higher saves a
+ * few seconds of load for ever longer source chains.
  */
 export const INLINE_MAX_LINES = 4;
 
