@@ -9,7 +9,7 @@ set -euo pipefail
 # ---- the compiled policy (values only; every decision was made by the compiler) ----
 readonly POLICY='web-platform'
 readonly MAIN_CHAIN='TW-WEB-PLATFORM'
-readonly -a OWN_CHAINS=('TW-WEB-PLATFORM' 'TW-WEB-PLATFORM_D' 'TW-WEB-PLATFORM_S0' 'TW-WEB-PLATFORM_S1' 'TW-WEB-PLATFORM_S2' 'TW-WEB-PLATFORM_S3' 'TW-WEB-PLATFORM_S4' 'TW-WEB-PLATFORM_S5' 'TW-WEB-PLATFORM_S6')
+readonly -a OWN_CHAINS=('TW-WEB-PLATFORM' 'TW-WEB-PLATFORM_D' 'TW-WEB-PLATFORM_S0' 'TW-WEB-PLATFORM_S1' 'TW-WEB-PLATFORM_S2' 'TW-WEB-PLATFORM_S3' 'TW-WEB-PLATFORM_S4' 'TW-WEB-PLATFORM_S5' 'TW-WEB-PLATFORM_S6' 'TW-WEB-PLATFORM_E5')
 # Any chain of any version of this policy: stale ones are removed by apply and cleanup.
 readonly OWN_CHAIN_RE='^TW-WEB-PLATFORM(_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D|E[0-9]{1,3}))?$'
 readonly -a ENTRY_RULE=('-m' 'comment' '--comment' 'tierwall:web-platform' '-j' 'TW-WEB-PLATFORM')
@@ -36,15 +36,15 @@ readonly XT_WAIT=30
 readonly LOCK_WAIT=120
 # --status and --metrics: per rule (and the default) its comment tag, action, source text, LOG prefix
 # ('' when it does not log) and Prometheus labels; the other label sets; the policy hash; the files.
-readonly -a RULE_TAG=('L14' 'L17' 'L18' 'L19' 'L20' 'L23' 'L26' 'default')
-readonly -a RULE_ACTION=('allow' 'allow' 'allow' 'allow' 'allow' 'deny' 'allow' 'deny')
-readonly -a RULE_TEXT=('line 14: allow edge, api, workers -> dns udp/53, tcp/53;' 'line 17: allow edge -> api tcp/8080, tcp/8443;' 'line 18: allow api -> cache tcp/6379;' 'line 19: allow api, workers -> db tcp/5432;' 'line 20: allow api -> workers tcp/7000-7010;' 'line 23: deny edge -> cache, db log;' 'line 26: allow monitoring -> any tcp/9100, tcp/9187, icmp;' 'line 28: default deny;')
-readonly -a RULE_LOG_PREFIX=('' '' '' '' '' 'tw:web-platform:L23 ' '' '')
-readonly -a RULE_LABELS=('policy="web-platform",rule="L14",action="allow"' 'policy="web-platform",rule="L17",action="allow"' 'policy="web-platform",rule="L18",action="allow"' 'policy="web-platform",rule="L19",action="allow"' 'policy="web-platform",rule="L20",action="allow"' 'policy="web-platform",rule="L23",action="deny"' 'policy="web-platform",rule="L26",action="allow"' 'policy="web-platform",rule="default",action="deny"')
+readonly -a RULE_TAG=('L14' 'L17' 'L18' 'L19' 'L20' 'L23' 'L26' 'L30' 'L31' 'default')
+readonly -a RULE_ACTION=('allow' 'allow' 'allow' 'allow' 'allow' 'deny' 'allow' 'allow' 'allow' 'deny')
+readonly -a RULE_TEXT=('line 14: allow edge, api, workers -> dns udp/53, tcp/53;' 'line 17: allow edge -> api tcp/8080, tcp/8443;' 'line 18: allow api -> cache tcp/6379;' 'line 19: allow api, workers -> db tcp/5432;' 'line 20: allow api -> workers tcp/7000-7010;' 'line 23: deny edge -> cache, db log;' 'line 26: allow monitoring -> any tcp/9100, tcp/9187, icmp;' 'line 30: allow world -> edge tcp/443;' 'line 31: allow dns -> world udp/53, tcp/53;' 'line 33: default deny;')
+readonly -a RULE_LOG_PREFIX=('' '' '' '' '' 'tw:web-platform:L23 ' '' '' '' '')
+readonly -a RULE_LABELS=('policy="web-platform",rule="L14",action="allow"' 'policy="web-platform",rule="L17",action="allow"' 'policy="web-platform",rule="L18",action="allow"' 'policy="web-platform",rule="L19",action="allow"' 'policy="web-platform",rule="L20",action="allow"' 'policy="web-platform",rule="L23",action="deny"' 'policy="web-platform",rule="L26",action="allow"' 'policy="web-platform",rule="L30",action="allow"' 'policy="web-platform",rule="L31",action="allow"' 'policy="web-platform",rule="default",action="deny"')
 readonly -a NET_LABELS=('policy="web-platform",network="edge"' 'policy="web-platform",network="api"' 'policy="web-platform",network="workers"' 'policy="web-platform",network="cache"' 'policy="web-platform",network="db"' 'policy="web-platform",network="dns"' 'policy="web-platform",network="monitoring"')
 readonly POLICY_LABELS='policy="web-platform"'
-readonly POLICY_INFO_LABELS='policy="web-platform",hash="979b9402788485c1c05549a3ce81d6bc085acbebe8a12ac82823012f08568d70"'
-readonly POLICY_HASH='979b9402788485c1c05549a3ce81d6bc085acbebe8a12ac82823012f08568d70'
+readonly POLICY_INFO_LABELS='policy="web-platform",hash="1168314c822ee89596130abdf920686d1984c3e54cd6d5dd96d74db08d58b826"'
+readonly POLICY_HASH='1168314c822ee89596130abdf920686d1984c3e54cd6d5dd96d74db08d58b826'
 readonly LOG_FILE='/var/log/tierwall/web-platform.log'
 readonly APPLY_STATE_FILE='/var/lib/tierwall/web-platform/last-apply'
 readonly METRICS_FILE='/var/lib/node_exporter/textfile_collector/tierwall_web-platform.prom'
@@ -1202,6 +1202,7 @@ rules_v4() {
 :TW-WEB-PLATFORM_S4 - [0:0]
 :TW-WEB-PLATFORM_S5 - [0:0]
 :TW-WEB-PLATFORM_S6 - [0:0]
+:TW-WEB-PLATFORM_E5 - [0:0]
 -A TW-WEB-PLATFORM -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "web-platform:established" -j ACCEPT
 -A TW-WEB-PLATFORM -d 10.40.0.0/24 -m comment --comment "web-platform:to:edge" -j TW-WEB-PLATFORM_D
 -A TW-WEB-PLATFORM -d 10.40.1.0/24 -m comment --comment "web-platform:to:api" -j TW-WEB-PLATFORM_D
@@ -1215,7 +1216,7 @@ rules_v4() {
 -A TW-WEB-PLATFORM -s 10.40.2.0/24 -m comment --comment "web-platform:default" -j DROP
 -A TW-WEB-PLATFORM -s 10.40.3.0/24 -m comment --comment "web-platform:default" -j DROP
 -A TW-WEB-PLATFORM -s 10.40.4.0/24 -m comment --comment "web-platform:default" -j DROP
--A TW-WEB-PLATFORM -s 10.40.5.0/24 -m comment --comment "web-platform:default" -j DROP
+-A TW-WEB-PLATFORM -s 10.40.5.0/24 -m comment --comment "web-platform:out:dns" -j TW-WEB-PLATFORM_E5
 -A TW-WEB-PLATFORM -s 10.40.9.0/24 -m comment --comment "web-platform:default" -j DROP
 -A TW-WEB-PLATFORM -m comment --comment "web-platform:foreign" -j RETURN
 -A TW-WEB-PLATFORM_D -s 10.40.0.0/24 -m comment --comment "web-platform:from:edge" -j TW-WEB-PLATFORM_S0
@@ -1225,6 +1226,7 @@ rules_v4() {
 -A TW-WEB-PLATFORM_D -s 10.40.4.0/24 -m comment --comment "web-platform:from:db" -j TW-WEB-PLATFORM_S4
 -A TW-WEB-PLATFORM_D -s 10.40.5.0/24 -m comment --comment "web-platform:from:dns" -j TW-WEB-PLATFORM_S5
 -A TW-WEB-PLATFORM_D -s 10.40.9.0/24 -m comment --comment "web-platform:from:monitoring" -j TW-WEB-PLATFORM_S6
+-A TW-WEB-PLATFORM_D -d 10.40.0.0/24 -p tcp -m conntrack --ctorigdstport 443 --ctdir ORIGINAL -m comment --comment "web-platform:L30" -j ACCEPT
 -A TW-WEB-PLATFORM_D -d 10.40.0.0/24 -m comment --comment "web-platform:default" -j DROP
 -A TW-WEB-PLATFORM_D -d 10.40.1.0/24 -m comment --comment "web-platform:default" -j DROP
 -A TW-WEB-PLATFORM_D -d 10.40.2.0/24 -m comment --comment "web-platform:default" -j DROP
@@ -1263,6 +1265,9 @@ rules_v4() {
 -A TW-WEB-PLATFORM_S6 -s 10.40.9.0/24 -p tcp -m multiport --dports 9100,9187 -m comment --comment "web-platform:L26" -j ACCEPT
 -A TW-WEB-PLATFORM_S6 -s 10.40.9.0/24 -p icmp -m comment --comment "web-platform:L26" -j ACCEPT
 -A TW-WEB-PLATFORM_S6 -s 10.40.9.0/24 -m comment --comment "web-platform:default" -j DROP
+-A TW-WEB-PLATFORM_E5 -s 10.40.5.0/24 -p tcp -m tcp --dport 53 -m comment --comment "web-platform:L31" -j ACCEPT
+-A TW-WEB-PLATFORM_E5 -s 10.40.5.0/24 -p udp -m udp --dport 53 -m comment --comment "web-platform:L31" -j ACCEPT
+-A TW-WEB-PLATFORM_E5 -s 10.40.5.0/24 -m comment --comment "web-platform:default" -j DROP
 COMMIT
 TIERWALL_RULES_V4
 }
