@@ -65,6 +65,17 @@ describe.skipIf(!has('28.5'))('dual-stack tiers on Docker 28.5', () => {
     try { lab?.stop(); } finally { if (dir) rmSync(dir, { recursive: true, force: true }); }
   });
 
+  it('refuses an IPv4-only network of a dual-stack tier\'s name and changes nothing', async () => {
+    await lab.docker(['network', 'create', '--subnet', '10.61.1.0/24', '--gateway', '10.61.1.1', '-o', 'com.docker.network.bridge.name=tw-web', 'web']);
+    const t0 = await tables(lab);
+    const r = await apply();
+    expectStatus(r, 1);
+    expect(r.stderr).toContain('subnet and gateway are "10.61.1.0/24 10.61.1.1;", the policy has "10.61.1.0/24 10.61.1.1;fd00:61:1::/64 fd00:61:1::1;"');
+    expect(r.stderr).toContain('EnableIPv6 is false, the policy has true');
+    expect(await tables(lab)).toEqual(t0);
+    await lab.docker(['network', 'rm', 'web']);
+  }, 120_000);
+
   it('creates the networks dual-stack as compiled, loads rules.v6, and a second apply finds them equal', async () => {
     const r = await apply();
     expectStatus(r, 0);
