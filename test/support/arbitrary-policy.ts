@@ -8,6 +8,8 @@ export interface TierModel {
   readonly gateway: string | undefined;
   readonly bridge: string | undefined;
   readonly isolated: boolean;
+  /** The tier option `ipv6`: fd00:A:B:1::/64 (hex) for the tier's 10.A.B.0/24. */
+  readonly ipv6: string | undefined;
 }
 
 export type ServiceMatchModel =
@@ -58,7 +60,7 @@ export interface PolicyOptions {
   readonly maxServices?: number;
 }
 
-const KEYWORDS = new Set(['policy', 'tier', 'gateway', 'bridge', 'isolated', 'allow', 'deny', 'log', 'default', 'any', 'service', 'tcp', 'udp', 'icmp']);
+const KEYWORDS = new Set(['policy', 'tier', 'gateway', 'bridge', 'isolated', 'ipv6', 'allow', 'deny', 'log', 'default', 'any', 'service', 'tcp', 'udp', 'icmp']);
 const name = fc.stringMatching(/^[a-z](?:[a-z0-9-]{0,8}[a-z0-9])?$/).filter((n) => !KEYWORDS.has(n) && !['host', 'none', 'bridge'].includes(n)); // Docker's predefined networks are refused
 const IMAGES = ['nginx:1.27-alpine', 'node:20-alpine', 'postgres:16-alpine', 'redis:7', 'registry.example.com:5000/team/app:1.2.3'];
 const CAPS = ['CHOWN', 'SETUID', 'SETGID', 'NET_BIND_SERVICE', 'DAC_OVERRIDE', 'KILL'];
@@ -87,7 +89,8 @@ export function policyModel(options: PolicyOptions = {}): fc.Arbitrary<PolicyMod
       tierCount: fc.integer({ min: 1, max: maxTiers }),
       nets: fc.uniqueArray(fc.tuple(fc.nat(255), fc.nat(255)), { minLength: maxTiers, maxLength: maxTiers, selector: ([a, b]) => a * 256 + b }),
       tierOptions: fc.array(
-        fc.record({ gateway: fc.option(fc.integer({ min: 200, max: 254 }), { nil: undefined }), bridge: fc.option(fc.constantFrom('br', 'br_', 'tw-'), { nil: undefined }), isolated: fc.boolean() }),
+        fc.record({ gateway: fc.option(fc.integer({ min: 200, max: 254 }), { nil: undefined }), bridge: fc.option(fc.constantFrom('br', 'br_', 'tw-'), { nil: undefined }), isolated: fc.boolean(),
+          ipv6: fc.boolean() }),
         { minLength: maxTiers, maxLength: maxTiers },
       ),
       rules: fc.array(
@@ -122,6 +125,8 @@ export function policyModel(options: PolicyOptions = {}): fc.Arbitrary<PolicyMod
           gateway: o.gateway === undefined ? undefined : `10.${a}.${b}.${o.gateway}`,
           bridge: o.bridge === undefined ? undefined : `${o.bridge}${i}`,
           isolated: o.isolated,
+          // The trailing :1 keeps the longest zero run at the end whatever A and B are: always canonical.
+          ipv6: o.ipv6 ? `fd00:${a.toString(16)}:${b.toString(16)}:1::/64` : undefined,
         };
       });
       const tier = (k: number): TierModel => tiers[k % tiers.length]!;
@@ -177,7 +182,7 @@ function lines(m: PolicyModel): Line[] {
   const list = (xs: readonly string[]): string[] => xs.flatMap((x, i) => (i === 0 ? [x] : [',', x]));
   if (m.name !== undefined) add(0, ['policy', m.name, ';']);
   for (const t of m.tiers) {
-    const opts = [...(t.gateway ? ['gateway', t.gateway] : []), ...(t.bridge ? ['bridge', t.bridge] : []), ...(t.isolated ? ['isolated'] : [])];
+    const opts = [...(t.gateway ? ['gateway', t.gateway] : []), ...(t.bridge ? ['bridge', t.bridge] : []), ...(t.isolated ? ['isolated'] : []), ...(t.ipv6 ? ['ipv6', t.ipv6] : [])];
     add(1, ['tier', t.name, t.subnet, ...opts, ';']);
   }
   for (const r of m.rules) {
