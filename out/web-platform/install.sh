@@ -16,6 +16,7 @@ readonly -a ENTRY_RULE=('-m' 'comment' '--comment' 'tierwall:web-platform' '-j' 
 readonly ENTRY_RULE_TEXT='-m comment --comment "tierwall:web-platform" -j TW-WEB-PLATFORM'
 # Dual-stack tiers ('' when none: no ip6tables is needed) and the chains of rules.v6.
 readonly IPV6_TIERS=''
+readonly ISOLATED_IPV6_TIERS=''
 readonly -a OWN_CHAINS6=()
 readonly -a NET_NAME=('edge' 'api' 'workers' 'cache' 'db' 'dns' 'monitoring')
 readonly -a NET_SUBNET=('10.40.0.0/24' '10.40.1.0/24' '10.40.2.0/24' '10.40.3.0/24' '10.40.4.0/24' '10.40.5.0/24' '10.40.9.0/24')
@@ -480,6 +481,18 @@ check_ipv6() {
     die "$why, and ip6tables has no DOCKER-USER chain (Docker 20.10 never creates one, not even with \"experimental\" and \"ip6tables\"): IPv6 would be left ungoverned. Refusing; $fix"
   xt6 -C FORWARD -j DOCKER-USER 2>/dev/null ||
     die "$why, and ip6tables' FORWARD does not jump to DOCKER-USER, so rules there would never run; $fix"
+}
+
+# After check_br_netfilter (which loads the module): isolation of a dual-stack tier over IPv6 needs the
+# bridge to hand its IPv6 frames to ip6tables as well.
+check_br_netfilter6() {
+  [[ -n $ISOLATED_IPV6_TIERS ]] || return 0
+  local knob=/proc/sys/net/bridge/bridge-nf-call-ip6tables
+  if ((DRY_RUN)); then
+    printf '# check: %s = 1 (isolated dual-stack tiers: %s)\n' "$knob" "$ISOLATED_IPV6_TIERS"
+    return 0
+  fi
+  [[ -e $knob && $(<"$knob") == 1 ]] || die "isolated dual-stack tier(s) $ISOLATED_IPV6_TIERS need net.bridge.bridge-nf-call-ip6tables=1: run sysctl -w net.bridge.bridge-nf-call-ip6tables=1 (to keep it: a file in /etc/sysctl.d/) and run this again"
 }
 
 # Before the first change: tierwall's IPv6 chains as ip6tables-restore input, and whether the jump exists.
@@ -1182,6 +1195,7 @@ apply() {
   check_ipv6
   check_networks
   check_br_netfilter
+  check_br_netfilter6
   check_alert_command
   check_chain_owner
   stage_files

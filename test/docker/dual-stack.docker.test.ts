@@ -13,10 +13,10 @@ import { loadPolicy } from '../backends/installer/fixtures.js';
 import { tempDir, writeInstaller } from '../backends/installer/support.js';
 import { installer, tables } from './installer-lab.js';
 
-// web and db are /64s, app a /112 (tierwall does not require /64: see ir/lower-ipv6.ts); legacy is IPv4 only.
+// web and db are /64s, app an isolated /112 (tierwall does not require /64: see ir/lower-ipv6.ts); legacy is IPv4 only.
 const POLICY = loadPolicy(`policy dual;
 tier web 10.61.1.0/24 ipv6 fd00:61:1::/64;
-tier app 10.61.2.0/24 ipv6 fd00:61:2::/112;
+tier app 10.61.2.0/24 ipv6 fd00:61:2::/112 isolated;
 tier db 10.61.3.0/24 ipv6 fd00:61:3::/64;
 tier legacy 10.61.4.0/24;
 allow web -> app tcp/8080, icmp;

@@ -63,6 +63,7 @@ export function renderInstaller(model: InstallerModel): string {
     entryRule: shellArray(model.entryRule),
     entryRuleText: shellQuote(model.entryRuleText),
     ipv6Tiers: shellQuote(model.ipv6Tiers.join(', ')),
+    isolatedIpv6Tiers: shellQuote(model.isolatedIpv6Tiers.join(', ')),
     chains6: shellArray(model.chains6),
     netName: shellArray(nets.map((n) => n.name)),
     netSubnet: shellArray(nets.map((n) => n.subnet)),

@@ -58,6 +58,8 @@ export interface InstallerModel {
   readonly rulesV4: string;
   /** Dual-stack tiers, and the chains of rules.v6 (both empty when the policy has no IPv6). */
   readonly ipv6Tiers: readonly string[];
+  /** Isolated dual-stack tiers: their IPv6 traffic inside the bridge reaches ip6tables only through br_netfilter. */
+  readonly isolatedIpv6Tiers: readonly string[];
   readonly chains6: readonly string[];
   readonly networks: readonly InstallerNetwork[];
   /** Isolated tiers need br_netfilter: traffic inside one bridge reaches iptables only through it. */
@@ -132,6 +134,7 @@ export function buildInstaller(policy: Policy, inputs: InstallerInputs): Install
     entryRuleText: inputs.iptables.entryRule,
     rulesV4: inputs.rulesV4,
     ipv6Tiers: policy.tiers.filter((t) => t.ipv6).map((t) => t.name),
+    isolatedIpv6Tiers: policy.tiers.filter((t) => t.ipv6 && t.isolated).map((t) => t.name),
     chains6: inputs.ip6tables?.chains.map((c) => c.name) ?? [],
     networks,
     isolatedTiers: policy.tiers.filter((t) => t.isolated).map((t) => t.name),
