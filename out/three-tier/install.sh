@@ -9,7 +9,7 @@ set -euo pipefail
 # ---- the compiled policy (values only; every decision was made by the compiler) ----
 readonly POLICY='three-tier'
 readonly MAIN_CHAIN='TW-THREE-TIER'
-readonly -a OWN_CHAINS=('TW-THREE-TIER' 'TW-THREE-TIER_D' 'TW-THREE-TIER_S0' 'TW-THREE-TIER_S1' 'TW-THREE-TIER_S2' 'TW-THREE-TIER_P0-2')
+readonly -a OWN_CHAINS=('TW-THREE-TIER' 'TW-THREE-TIER_D' 'TW-THREE-TIER_S0' 'TW-THREE-TIER_S1' 'TW-THREE-TIER_S2')
 # Any chain of any version of this policy: stale ones are removed by apply and cleanup.
 readonly OWN_CHAIN_RE='^TW-THREE-TIER(_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D))?$'
 readonly -a ENTRY_RULE=('-m' 'comment' '--comment' 'tierwall:three-tier' '-j' 'TW-THREE-TIER')
@@ -49,8 +49,8 @@ readonly -a RULE_LOG_PREFIX=('' '' 'tw:three-tier:L10 ' '' '')
 readonly -a RULE_LABELS=('policy="three-tier",rule="L8",action="allow"' 'policy="three-tier",rule="L9",action="allow"' 'policy="three-tier",rule="L10",action="deny"' 'policy="three-tier",rule="L11",action="allow"' 'policy="three-tier",rule="default",action="deny"')
 readonly -a NET_LABELS=('policy="three-tier",network="frontend"' 'policy="three-tier",network="backend"' 'policy="three-tier",network="database"')
 readonly POLICY_LABELS='policy="three-tier"'
-readonly POLICY_INFO_LABELS='policy="three-tier",hash="25b57a7e8fa360383241a92feaedd6829919db04ec2368eb327d634ae2d67ce4"'
-readonly POLICY_HASH='25b57a7e8fa360383241a92feaedd6829919db04ec2368eb327d634ae2d67ce4'
+readonly POLICY_INFO_LABELS='policy="three-tier",hash="22e682a13abff96b4cd272a3865d565a15508c9cc428c965ec3209837c41e7e1"'
+readonly POLICY_HASH='22e682a13abff96b4cd272a3865d565a15508c9cc428c965ec3209837c41e7e1'
 readonly LOG_FILE='/var/log/tierwall/three-tier.log'
 readonly APPLY_STATE_FILE='/var/lib/tierwall/three-tier/last-apply'
 readonly METRICS_FILE='/var/lib/node_exporter/textfile_collector/tierwall_three-tier.prom'
@@ -1358,7 +1358,6 @@ rules_v4() {
 :TW-THREE-TIER_S0 - [0:0]
 :TW-THREE-TIER_S1 - [0:0]
 :TW-THREE-TIER_S2 - [0:0]
-:TW-THREE-TIER_P0-2 - [0:0]
 -A TW-THREE-TIER -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "three-tier:established" -j ACCEPT
 -A TW-THREE-TIER -d 172.20.1.0/24 -m comment --comment "three-tier:to:frontend" -j TW-THREE-TIER_D
 -A TW-THREE-TIER -d 172.20.2.0/24 -m comment --comment "three-tier:to:backend" -j TW-THREE-TIER_D
@@ -1370,15 +1369,14 @@ rules_v4() {
 -A TW-THREE-TIER_D -m comment --comment "three-tier:foreign" -j RETURN
 -A TW-THREE-TIER_S0 -s 172.20.1.0/24 -d 172.20.1.0/24 -m comment --comment "three-tier:intra:frontend" -j ACCEPT
 -A TW-THREE-TIER_S0 -s 172.20.1.0/24 -d 172.20.2.0/24 -p tcp -m tcp --dport 8080 -m comment --comment "three-tier:L8" -j ACCEPT
--A TW-THREE-TIER_S0 -s 172.20.1.0/24 -d 172.20.3.0/24 -m comment --comment "three-tier:pair:frontend:database" -j TW-THREE-TIER_P0-2
+-A TW-THREE-TIER_S0 -s 172.20.1.0/24 -d 172.20.3.0/24 -m limit --limit 10/min --limit-burst 20 -m comment --comment "three-tier:L10" -j LOG --log-prefix "tw:three-tier:L10 "
+-A TW-THREE-TIER_S0 -s 172.20.1.0/24 -d 172.20.3.0/24 -m comment --comment "three-tier:L10" -j DROP
 -A TW-THREE-TIER_S0 -s 172.20.1.0/24 -m comment --comment "three-tier:default" -j DROP
 -A TW-THREE-TIER_S1 -s 172.20.2.0/24 -d 172.20.2.0/24 -m comment --comment "three-tier:intra:backend" -j ACCEPT
 -A TW-THREE-TIER_S1 -s 172.20.2.0/24 -d 172.20.3.0/24 -p tcp -m tcp --dport 5432 -m comment --comment "three-tier:L9" -j ACCEPT
 -A TW-THREE-TIER_S1 -s 172.20.2.0/24 -m comment --comment "three-tier:default" -j DROP
 -A TW-THREE-TIER_S2 -s 172.20.3.0/24 -d 172.20.3.0/24 -m comment --comment "three-tier:isolated:database" -j DROP
 -A TW-THREE-TIER_S2 -s 172.20.3.0/24 -m comment --comment "three-tier:default" -j DROP
--A TW-THREE-TIER_P0-2 -s 172.20.1.0/24 -d 172.20.3.0/24 -m limit --limit 10/min --limit-burst 20 -m comment --comment "three-tier:L10" -j LOG --log-prefix "tw:three-tier:L10 "
--A TW-THREE-TIER_P0-2 -s 172.20.1.0/24 -d 172.20.3.0/24 -m comment --comment "three-tier:L10" -j DROP
 COMMIT
 TIERWALL_RULES_V4
 }

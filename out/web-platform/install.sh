@@ -9,7 +9,7 @@ set -euo pipefail
 # ---- the compiled policy (values only; every decision was made by the compiler) ----
 readonly POLICY='web-platform'
 readonly MAIN_CHAIN='TW-WEB-PLATFORM'
-readonly -a OWN_CHAINS=('TW-WEB-PLATFORM' 'TW-WEB-PLATFORM_D' 'TW-WEB-PLATFORM_S0' 'TW-WEB-PLATFORM_S1' 'TW-WEB-PLATFORM_S2' 'TW-WEB-PLATFORM_S3' 'TW-WEB-PLATFORM_S4' 'TW-WEB-PLATFORM_S5' 'TW-WEB-PLATFORM_S6' 'TW-WEB-PLATFORM_P0-5' 'TW-WEB-PLATFORM_P0-3' 'TW-WEB-PLATFORM_P0-4' 'TW-WEB-PLATFORM_P1-5' 'TW-WEB-PLATFORM_P2-5')
+readonly -a OWN_CHAINS=('TW-WEB-PLATFORM' 'TW-WEB-PLATFORM_D' 'TW-WEB-PLATFORM_S0' 'TW-WEB-PLATFORM_S1' 'TW-WEB-PLATFORM_S2' 'TW-WEB-PLATFORM_S3' 'TW-WEB-PLATFORM_S4' 'TW-WEB-PLATFORM_S5' 'TW-WEB-PLATFORM_S6')
 # Any chain of any version of this policy: stale ones are removed by apply and cleanup.
 readonly OWN_CHAIN_RE='^TW-WEB-PLATFORM(_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D))?$'
 readonly -a ENTRY_RULE=('-m' 'comment' '--comment' 'tierwall:web-platform' '-j' 'TW-WEB-PLATFORM')
@@ -49,8 +49,8 @@ readonly -a RULE_LOG_PREFIX=('' '' '' '' '' 'tw:web-platform:L23 ' '' '')
 readonly -a RULE_LABELS=('policy="web-platform",rule="L14",action="allow"' 'policy="web-platform",rule="L17",action="allow"' 'policy="web-platform",rule="L18",action="allow"' 'policy="web-platform",rule="L19",action="allow"' 'policy="web-platform",rule="L20",action="allow"' 'policy="web-platform",rule="L23",action="deny"' 'policy="web-platform",rule="L26",action="allow"' 'policy="web-platform",rule="default",action="deny"')
 readonly -a NET_LABELS=('policy="web-platform",network="edge"' 'policy="web-platform",network="api"' 'policy="web-platform",network="workers"' 'policy="web-platform",network="cache"' 'policy="web-platform",network="db"' 'policy="web-platform",network="dns"' 'policy="web-platform",network="monitoring"')
 readonly POLICY_LABELS='policy="web-platform"'
-readonly POLICY_INFO_LABELS='policy="web-platform",hash="552b02205715c64604437f42238f2e10942f23faad5654a044707651fe14f931"'
-readonly POLICY_HASH='552b02205715c64604437f42238f2e10942f23faad5654a044707651fe14f931'
+readonly POLICY_INFO_LABELS='policy="web-platform",hash="beb69173a8e2fc97f9d00894589d1885e60cdda9c519cffd2e2c768db63aee83"'
+readonly POLICY_HASH='beb69173a8e2fc97f9d00894589d1885e60cdda9c519cffd2e2c768db63aee83'
 readonly LOG_FILE='/var/log/tierwall/web-platform.log'
 readonly APPLY_STATE_FILE='/var/lib/tierwall/web-platform/last-apply'
 readonly METRICS_FILE='/var/lib/node_exporter/textfile_collector/tierwall_web-platform.prom'
@@ -1370,11 +1370,6 @@ rules_v4() {
 :TW-WEB-PLATFORM_S4 - [0:0]
 :TW-WEB-PLATFORM_S5 - [0:0]
 :TW-WEB-PLATFORM_S6 - [0:0]
-:TW-WEB-PLATFORM_P0-5 - [0:0]
-:TW-WEB-PLATFORM_P0-3 - [0:0]
-:TW-WEB-PLATFORM_P0-4 - [0:0]
-:TW-WEB-PLATFORM_P1-5 - [0:0]
-:TW-WEB-PLATFORM_P2-5 - [0:0]
 -A TW-WEB-PLATFORM -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "web-platform:established" -j ACCEPT
 -A TW-WEB-PLATFORM -d 10.40.0.0/24 -m comment --comment "web-platform:to:edge" -j TW-WEB-PLATFORM_D
 -A TW-WEB-PLATFORM -d 10.40.1.0/24 -m comment --comment "web-platform:to:api" -j TW-WEB-PLATFORM_D
@@ -1393,19 +1388,24 @@ rules_v4() {
 -A TW-WEB-PLATFORM_D -s 10.40.9.0/24 -m comment --comment "web-platform:from:monitoring" -j TW-WEB-PLATFORM_S6
 -A TW-WEB-PLATFORM_D -m comment --comment "web-platform:foreign" -j RETURN
 -A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -d 10.40.0.0/24 -m comment --comment "web-platform:intra:edge" -j ACCEPT
--A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -d 10.40.5.0/24 -m comment --comment "web-platform:pair:edge:dns" -j TW-WEB-PLATFORM_P0-5
+-A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -d 10.40.5.0/24 -p tcp -m tcp --dport 53 -m comment --comment "web-platform:L14" -j ACCEPT
+-A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -d 10.40.5.0/24 -p udp -m udp --dport 53 -m comment --comment "web-platform:L14" -j ACCEPT
 -A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -d 10.40.1.0/24 -p tcp -m multiport --dports 8080,8443 -m comment --comment "web-platform:L17" -j ACCEPT
--A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -d 10.40.3.0/24 -m comment --comment "web-platform:pair:edge:cache" -j TW-WEB-PLATFORM_P0-3
--A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -d 10.40.4.0/24 -m comment --comment "web-platform:pair:edge:db" -j TW-WEB-PLATFORM_P0-4
+-A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -d 10.40.3.0/24 -m limit --limit 10/min --limit-burst 20 -m comment --comment "web-platform:L23" -j LOG --log-prefix "tw:web-platform:L23 "
+-A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -d 10.40.3.0/24 -m comment --comment "web-platform:L23" -j DROP
+-A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -d 10.40.4.0/24 -m limit --limit 10/min --limit-burst 20 -m comment --comment "web-platform:L23" -j LOG --log-prefix "tw:web-platform:L23 "
+-A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -d 10.40.4.0/24 -m comment --comment "web-platform:L23" -j DROP
 -A TW-WEB-PLATFORM_S0 -s 10.40.0.0/24 -m comment --comment "web-platform:default" -j DROP
 -A TW-WEB-PLATFORM_S1 -s 10.40.1.0/24 -d 10.40.1.0/24 -m comment --comment "web-platform:intra:api" -j ACCEPT
--A TW-WEB-PLATFORM_S1 -s 10.40.1.0/24 -d 10.40.5.0/24 -m comment --comment "web-platform:pair:api:dns" -j TW-WEB-PLATFORM_P1-5
+-A TW-WEB-PLATFORM_S1 -s 10.40.1.0/24 -d 10.40.5.0/24 -p tcp -m tcp --dport 53 -m comment --comment "web-platform:L14" -j ACCEPT
+-A TW-WEB-PLATFORM_S1 -s 10.40.1.0/24 -d 10.40.5.0/24 -p udp -m udp --dport 53 -m comment --comment "web-platform:L14" -j ACCEPT
 -A TW-WEB-PLATFORM_S1 -s 10.40.1.0/24 -d 10.40.3.0/24 -p tcp -m tcp --dport 6379 -m comment --comment "web-platform:L18" -j ACCEPT
 -A TW-WEB-PLATFORM_S1 -s 10.40.1.0/24 -d 10.40.4.0/24 -p tcp -m tcp --dport 5432 -m comment --comment "web-platform:L19" -j ACCEPT
 -A TW-WEB-PLATFORM_S1 -s 10.40.1.0/24 -d 10.40.2.0/24 -p tcp -m tcp --dport 7000:7010 -m comment --comment "web-platform:L20" -j ACCEPT
 -A TW-WEB-PLATFORM_S1 -s 10.40.1.0/24 -m comment --comment "web-platform:default" -j DROP
 -A TW-WEB-PLATFORM_S2 -s 10.40.2.0/24 -d 10.40.2.0/24 -m comment --comment "web-platform:isolated:workers" -j DROP
--A TW-WEB-PLATFORM_S2 -s 10.40.2.0/24 -d 10.40.5.0/24 -m comment --comment "web-platform:pair:workers:dns" -j TW-WEB-PLATFORM_P2-5
+-A TW-WEB-PLATFORM_S2 -s 10.40.2.0/24 -d 10.40.5.0/24 -p tcp -m tcp --dport 53 -m comment --comment "web-platform:L14" -j ACCEPT
+-A TW-WEB-PLATFORM_S2 -s 10.40.2.0/24 -d 10.40.5.0/24 -p udp -m udp --dport 53 -m comment --comment "web-platform:L14" -j ACCEPT
 -A TW-WEB-PLATFORM_S2 -s 10.40.2.0/24 -d 10.40.4.0/24 -p tcp -m tcp --dport 5432 -m comment --comment "web-platform:L19" -j ACCEPT
 -A TW-WEB-PLATFORM_S2 -s 10.40.2.0/24 -m comment --comment "web-platform:default" -j DROP
 -A TW-WEB-PLATFORM_S3 -s 10.40.3.0/24 -d 10.40.3.0/24 -m comment --comment "web-platform:isolated:cache" -j DROP
@@ -1418,16 +1418,6 @@ rules_v4() {
 -A TW-WEB-PLATFORM_S6 -s 10.40.9.0/24 -p tcp -m multiport --dports 9100,9187 -m comment --comment "web-platform:L26" -j ACCEPT
 -A TW-WEB-PLATFORM_S6 -s 10.40.9.0/24 -p icmp -m comment --comment "web-platform:L26" -j ACCEPT
 -A TW-WEB-PLATFORM_S6 -s 10.40.9.0/24 -m comment --comment "web-platform:default" -j DROP
--A TW-WEB-PLATFORM_P0-5 -s 10.40.0.0/24 -d 10.40.5.0/24 -p tcp -m tcp --dport 53 -m comment --comment "web-platform:L14" -j ACCEPT
--A TW-WEB-PLATFORM_P0-5 -s 10.40.0.0/24 -d 10.40.5.0/24 -p udp -m udp --dport 53 -m comment --comment "web-platform:L14" -j ACCEPT
--A TW-WEB-PLATFORM_P0-3 -s 10.40.0.0/24 -d 10.40.3.0/24 -m limit --limit 10/min --limit-burst 20 -m comment --comment "web-platform:L23" -j LOG --log-prefix "tw:web-platform:L23 "
--A TW-WEB-PLATFORM_P0-3 -s 10.40.0.0/24 -d 10.40.3.0/24 -m comment --comment "web-platform:L23" -j DROP
--A TW-WEB-PLATFORM_P0-4 -s 10.40.0.0/24 -d 10.40.4.0/24 -m limit --limit 10/min --limit-burst 20 -m comment --comment "web-platform:L23" -j LOG --log-prefix "tw:web-platform:L23 "
--A TW-WEB-PLATFORM_P0-4 -s 10.40.0.0/24 -d 10.40.4.0/24 -m comment --comment "web-platform:L23" -j DROP
--A TW-WEB-PLATFORM_P1-5 -s 10.40.1.0/24 -d 10.40.5.0/24 -p tcp -m tcp --dport 53 -m comment --comment "web-platform:L14" -j ACCEPT
--A TW-WEB-PLATFORM_P1-5 -s 10.40.1.0/24 -d 10.40.5.0/24 -p udp -m udp --dport 53 -m comment --comment "web-platform:L14" -j ACCEPT
--A TW-WEB-PLATFORM_P2-5 -s 10.40.2.0/24 -d 10.40.5.0/24 -p tcp -m tcp --dport 53 -m comment --comment "web-platform:L14" -j ACCEPT
--A TW-WEB-PLATFORM_P2-5 -s 10.40.2.0/24 -d 10.40.5.0/24 -p udp -m udp --dport 53 -m comment --comment "web-platform:L14" -j ACCEPT
 COMMIT
 TIERWALL_RULES_V4
 }

@@ -38,7 +38,9 @@ export const ruleSelf: Check = {
       const { sources, destinations } = rule;
       if (sources.length === 0 || destinations.length === 0) continue; // lowering reported why
       const explicit = !rule.sourceAny && !rule.destinationAny;
-      if (sources.length === 1 && destinations.length === 1 && sources[0] === destinations[0]) {
+      // A rule with an external end (a net, `world`) also matches flows at the host's edge.
+      const edge = rule.externalSources.length > 0 || rule.externalDestinations.length > 0;
+      if (!edge && sources.length === 1 && destinations.length === 1 && sources[0] === destinations[0]) {
         const t = tiers.get(sources[0]!);
         if (t && explicit && t.isolated && rule.action === 'allow') out.push(isolatedAllow(rule, t));
         else

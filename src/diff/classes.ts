@@ -1,8 +1,10 @@
 // diff: flow-class comparison. Input: two Policies. Output: FlowChange[] for every class of every
-// ordered pair of tiers present in both whose verdict (action or log) differs, adjacent ports coalesced.
+// ordered pair of tiers present in both, and of every tier and external zone (by name) present in
+// both, whose verdict (action or log) differs, adjacent ports coalesced.
 import type { Policy, Rule } from '../ir/types.js';
 import { Evaluator, type Verdict } from '../eval/evaluate.js';
 import { classesOfPair, rulesOfPair } from '../eval/flow-classes.js';
+import { zonesOf } from '../eval/zones.js';
 import { PORT_MAX, PORT_MIN } from '../ir/ports.js';
 import type { Decider, Decision, FlowChange, FlowChangeKind } from './types.js';
 
@@ -51,12 +53,15 @@ function continues(prev: FlowChange, next: FlowChange): boolean {
  * pair, so every port inside a class gets one verdict on each side and one representative
  * port (the class's lowest) stands for all of them.
  */
-function pairChanges(src: string, dst: string, rules: readonly Rule[], oldEv: Evaluator, newEv: Evaluator): FlowChange[] {
+export function pairChanges(
+  src: string, dst: string, rules: readonly Rule[], oldEv: Evaluator, newEv: Evaluator,
+  // The names each side knows the ends by: differ only for addresses that moved zone (diff/nets.ts).
+  oldEnds: { src: string; dst: string } = { src, dst },
+): FlowChange[] {
   const out: FlowChange[] = [];
   for (const c of classesOfPair(src, dst, rules)) {
-    const flow = { src, dst, proto: c.proto, port: c.lo };
-    const a = oldEv.evaluate(flow);
-    const b = newEv.evaluate(flow);
+    const a = oldEv.evaluate({ src: oldEnds.src, dst: oldEnds.dst, proto: c.proto, port: c.lo });
+    const b = newEv.evaluate({ src, dst, proto: c.proto, port: c.lo });
     const change = changeKind(a, b);
     if (!change) continue;
     const next: FlowChange = {
@@ -86,7 +91,10 @@ function wholePair(changes: FlowChange[]): FlowChange[] {
 
 /**
  * Every flow change between tiers present in both policies (intra-tier pairs included, so an
- * isolation change shows as flows too), in the new policy's tier order.
+ * isolation change shows as flows too), in the new policy's tier order; then, per external zone
+ * of the new policy that the old one has too (zone order), zone -> tier and tier -> zone, as
+ * decideExternalClasses orders them. The default decides external traffic too, so a change of
+ * the default shows there as well.
  */
 export function diffFlows(oldPolicy: Policy, newPolicy: Policy): FlowChange[] {
   const oldEv = new Evaluator(oldPolicy);
@@ -94,11 +102,28 @@ export function diffFlows(oldPolicy: Policy, newPolicy: Policy): FlowChange[] {
   const inOld = new Set(oldPolicy.tiers.map((t) => t.name));
   const common = newPolicy.tiers.map((t) => t.name).filter((n) => inOld.has(n));
   const out: FlowChange[] = [];
-  for (const src of common) {
-    for (const dst of common) {
-      const rules = [...rulesOfPair(oldPolicy, src, dst), ...rulesOfPair(newPolicy, src, dst)];
-      out.push(...pairChanges(src, dst, rules, oldEv, newEv));
-    }
+  const pair = (src: string, dst: string) => {
+    const rules = [...rulesOfPair(oldPolicy, src, dst), ...rulesOfPair(newPolicy, src, dst)];
+    out.push(...pairChanges(src, dst, rules, oldEv, newEv));
+  };
+  for (const src of common) for (const dst of common) pair(src, dst);
+  // A zone is the same on both sides when it is made of the same nets: its name joins them in
+  // declaration order, which may differ.
+  const oldByNets = new Map(zonesOf(oldPolicy).external.map((z) => [netsKey(z.nets), z.name]));
+  for (const z of zonesOf(newPolicy).external) {
+    const old = oldByNets.get(netsKey(z.nets));
+    if (old === undefined) continue;
+    const zonePair = (src: string, dst: string, oldSrc: string, oldDst: string) => {
+      const rules = [...rulesOfPair(oldPolicy, oldSrc, oldDst), ...rulesOfPair(newPolicy, src, dst)];
+      out.push(...pairChanges(src, dst, rules, oldEv, newEv, { src: oldSrc, dst: oldDst }));
+    };
+    for (const t of common) zonePair(z.name, t, old, t);
+    for (const t of common) zonePair(t, z.name, t, old);
   }
   return out;
+}
+
+/** The identity of an external zone across policies: its set of nets. */
+export function netsKey(nets: readonly string[]): string {
+  return [...nets].sort().join('+');
 }

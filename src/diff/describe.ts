@@ -1,7 +1,7 @@
 // diff: the words both human renderers use for a DiffResult's parts. Input: changes. Output:
 // strings; `code` wraps literal values (identity for text, a code span for markdown).
 import { formatInterval } from '../ir/ports.js';
-import type { Decider, Decision, DiffSummary, FlowChange, ServiceChange, ServiceFieldChange, TierChange } from './types.js';
+import type { Decider, Decision, DiffSummary, FlowChange, NetChange, ServiceChange, ServiceFieldChange, TierChange, ZoneMove } from './types.js';
 
 export type Code = (value: string) => string;
 const plain: Code = (s) => s;
@@ -39,6 +39,7 @@ export function summaryText(s: DiffSummary): string {
   if (s.newlyDenied) parts.push(`${s.newlyDenied} newly denied`);
   if (s.logChanged) parts.push(plural(s.logChanged, 'log change'));
   if (s.tierChanges) parts.push(plural(s.tierChanges, 'tier change'));
+  if (s.netChanges) parts.push(plural(s.netChanges, 'net change'));
   if (s.serviceChanges) parts.push(plural(s.serviceChanges, 'service change'));
   return parts.length === 0 ? 'no change in what the policies decide' : parts.join(', ');
 }
@@ -62,6 +63,24 @@ export function tierDetails(t: TierChange, code: Code = plain): string {
         ? (f.new ? 'now isolated' : 'no longer isolated')
         : `${f.field} ${code(String(f.old))} -> ${code(String(f.new))}`)).join('; ');
   }
+}
+
+/** One line about a net change, without the net's name: its ranges, then what moved addresses change. */
+export function netDetails(n: NetChange, code: Code = plain): string {
+  const ranges = (rs: readonly string[]) => rs.map(code).join(', ');
+  const head = n.change === 'added'
+    ? `${ranges(n.net.ranges)}; allowed to reach: ${list(n.reach.to)}; reachable from: ${list(n.reach.from)}`
+    : n.change === 'removed' ? ranges(n.net.ranges) : `ranges ${ranges(n.old.ranges)} -> ${ranges(n.new.ranges)}`;
+  return [head, ...n.moved.map((m) => moveText(m, code))].join('; ');
+}
+
+/** `192.0.3.0/24 world -> office: now reaches web; now reachable from app; other verdicts change with db`. */
+function moveText(m: ZoneMove, code: Code): string {
+  const parts: string[] = [];
+  if (m.newlyAllowed.to.length > 0) parts.push(`now reaches ${m.newlyAllowed.to.join(', ')}`);
+  if (m.newlyAllowed.from.length > 0) parts.push(`now reachable from ${m.newlyAllowed.from.join(', ')}`);
+  if (m.otherwiseChanged.length > 0) parts.push(`other verdicts change with ${m.otherwiseChanged.join(', ')}`);
+  return `${m.addresses.map(code).join(', ')} ${m.from} -> ${m.to}: ${parts.join(', ')}`;
 }
 
 function fieldText(f: ServiceFieldChange, code: Code): string {

@@ -13,6 +13,7 @@ export function diffToJson(result: DiffResult, labels: DiffLabels): object {
     summary: result.summary,
     flows: result.flows,
     tiers: result.tiers,
+    nets: result.nets,
     services: result.services,
   };
 }

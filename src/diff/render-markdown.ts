@@ -1,7 +1,7 @@
 // diff: the pull-request comment. Input: DiffResult + labels. Output: GitHub-flavoured markdown, a
-// summary line, then one table of flow changes (newly allowed first, marked), then tiers and services.
+// summary line, then one table of flow changes (newly allowed first, marked), then tiers, nets and services.
 import type { DiffLabels, DiffResult, FlowChangeKind } from './types.js';
-import { decisionText, serviceDetails, serviceText, summaryText, tierDetails } from './describe.js';
+import { decisionText, netDetails, serviceDetails, serviceText, summaryText, tierDetails } from './describe.js';
 
 const WARN = '⚠️';
 const KIND_LABEL: Record<FlowChangeKind, string> = {
@@ -48,6 +48,10 @@ export function renderMarkdown(result: DiffResult, labels: DiffLabels): string {
   if (result.tiers.length > 0) {
     const rows = result.tiers.map((t) => [marked(t.change, t.widens), mdCode(t.name), tierDetails(t, mdCode)]);
     out.push('', '#### Tiers', '', ...table(['Change', 'Tier', 'Details'], rows));
+  }
+  if (result.nets.length > 0) {
+    const rows = result.nets.map((n) => [marked(n.change, n.widens), mdCode(n.name), netDetails(n, mdCode)]);
+    out.push('', '#### Nets', '', ...table(['Change', 'Net', 'Details'], rows));
   }
   if (result.services.length > 0) {
     const rows = result.services.map((v) => [marked(v.change, v.widens), mdCode(v.name), serviceDetails(v, mdCode)]);

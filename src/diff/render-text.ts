@@ -1,7 +1,7 @@
 // diff: the terminal rendering. Input: DiffResult + labels. Output: aligned plain text, newly allowed
 // flows first; deterministic, ASCII, '\n', trailing newline.
 import type { DiffLabels, DiffResult, FlowChange, FlowChangeKind } from './types.js';
-import { decisionText, serviceDetails, serviceText, summaryText, tierDetails } from './describe.js';
+import { decisionText, netDetails, serviceDetails, serviceText, summaryText, tierDetails } from './describe.js';
 
 const SECTIONS: readonly { kind: FlowChangeKind; title: string }[] = [
   { kind: 'newly-allowed', title: 'newly allowed' },
@@ -34,6 +34,10 @@ export function renderText(result: DiffResult, labels: DiffLabels): string {
   if (result.tiers.length > 0) {
     const rows = result.tiers.map((t) => [`${MARK[t.change]} ${t.name}`, `${t.change}${t.widens ? ' (widens)' : ''}`, tierDetails(t)]);
     out.push('', 'tier changes:', ...table(rows).map((l) => `  ${l}`));
+  }
+  if (result.nets.length > 0) {
+    const rows = result.nets.map((n) => [`${MARK[n.change]} ${n.name}`, `${n.change}${n.widens ? ' (widens)' : ''}`, netDetails(n)]);
+    out.push('', 'net changes:', ...table(rows).map((l) => `  ${l}`));
   }
   if (result.services.length > 0) {
     const rows = result.services.map((v) => [`${MARK[v.change]} ${v.name}`, `${v.change}${v.widens ? ' (widens)' : ''}`, serviceDetails(v)]);

@@ -3,6 +3,7 @@
 import type { Origin, Policy, Tier } from '../ir/types.js';
 import { Evaluator } from '../eval/evaluate.js';
 import { classesOfPair, rulesOfPair } from '../eval/flow-classes.js';
+import { zonesOf } from '../eval/zones.js';
 import type { Location, TierChange, TierField, TierFieldChange, TierReach, TierSnapshot } from './types.js';
 
 export function locationOf(o: Origin): Location {
@@ -20,7 +21,7 @@ function fieldChanges(a: TierSnapshot, b: TierSnapshot): TierFieldChange[] {
 }
 
 /** Does the policy allow at least one class of flows from `src` to `dst`? */
-function allowsSome(policy: Policy, ev: Evaluator, src: string, dst: string): boolean {
+export function allowsSome(policy: Policy, ev: Evaluator, src: string, dst: string): boolean {
   return classesOfPair(src, dst, rulesOfPair(policy, src, dst))
     .some((c) => ev.evaluate({ src, dst, proto: c.proto, port: c.lo }).action === 'allow');
 }
@@ -30,7 +31,8 @@ function allowsSome(policy: Policy, ev: Evaluator, src: string, dst: string): bo
  * flow changes the diff says which other tiers it reaches: that is what a reviewer must check.
  */
 function reachOf(policy: Policy, ev: Evaluator, name: string): TierReach {
-  const others = policy.tiers.map((t) => t.name).filter((n) => n !== name);
+  // The external zones too: a new tier that only talks to `world` widens access as much.
+  const others = [...policy.tiers.map((t) => t.name).filter((n) => n !== name), ...zonesOf(policy).external.map((z) => z.name)];
   return {
     to: others.filter((o) => allowsSome(policy, ev, name, o)),
     from: others.filter((o) => allowsSome(policy, ev, o, name)),

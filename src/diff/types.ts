@@ -28,8 +28,11 @@ export interface Decision {
 export type FlowChangeKind = 'newly-allowed' | 'newly-denied' | 'log-changed';
 
 /**
- * A run of flows between two tiers present in both policies whose verdict changes in one way
- * and is decided by the same rules on each side. Adjacent port classes are coalesced into one.
+ * A run of flows between two tiers present in both policies, or between such a tier and an
+ * external zone (eval/zones.ts: `world`, `office`, `office+vpn`) of that name in both, whose
+ * verdict changes in one way and is decided by the same rules on each side. Adjacent port classes
+ * are coalesced into one. Zones are compared by name: addresses that change zone (a net's ranges
+ * changed) are the net changes' part.
  */
 export interface FlowChange {
   readonly change: FlowChangeKind;
@@ -72,10 +75,42 @@ export type TierChange =
   | { readonly change: 'changed'; readonly name: string; readonly fields: readonly TierFieldChange[]; readonly old: Location; readonly new: Location; readonly widens: false };
 
 export interface TierReach {
-  /** Tiers this tier may open some flow to (some class is allowed), in the new policy's order. */
+  /** Tiers, then external zones, this tier may open some flow to (some class is allowed), in the new policy's order. */
   readonly to: readonly string[];
-  /** Tiers that may open some flow to this tier. */
+  /** Tiers, then external zones, that may open some flow to this tier. */
   readonly from: readonly string[];
+}
+
+/** A net as the diff shows it: its ranges, canonical, in written order. */
+export interface NetSnapshot {
+  readonly name: string;
+  readonly ranges: readonly string[];
+  readonly origin: Location;
+}
+
+/**
+ * A net added, removed, or whose ranges changed. Its addresses then move between zones (into or
+ * out of `world`, another net, an overlap), which a comparison by zone name cannot show; `widens`
+ * says whether some flow between such a moved address and a tier that was denied is now allowed,
+ * and `moved` lists, per pair of old and new zone, the tiers whose verdicts for those addresses
+ * change. For an added net, `reach` says which tiers the new policy lets its addresses talk to or
+ * hear from, as for a tier.
+ */
+export type NetChange =
+  | { readonly change: 'added'; readonly name: string; readonly net: NetSnapshot; readonly reach: TierReach; readonly moved: readonly ZoneMove[]; readonly widens: boolean }
+  | { readonly change: 'removed'; readonly name: string; readonly net: NetSnapshot; readonly moved: readonly ZoneMove[]; readonly widens: boolean }
+  | { readonly change: 'changed'; readonly name: string; readonly old: NetSnapshot; readonly new: NetSnapshot; readonly moved: readonly ZoneMove[]; readonly widens: boolean };
+
+/** Addresses that were in zone `from` and are in zone `to`, and what that changes for each tier. */
+export interface ZoneMove {
+  readonly from: string;
+  readonly to: string;
+  /** The moved addresses as first-last ranges (a.b.c.d-e.f.g.h), ascending; the first few only. */
+  readonly addresses: readonly string[];
+  /** Tiers that the moved addresses may now open some flow to, or hear from, where before they could not. */
+  readonly newlyAllowed: { readonly to: readonly string[]; readonly from: readonly string[] };
+  /** Tiers some of whose flows with the moved addresses change verdict otherwise (denied, log). */
+  readonly otherwiseChanged: readonly string[];
 }
 
 /** Service settings, named as in the policy language. */
@@ -107,19 +142,21 @@ export interface DiffSummary {
   readonly newlyDenied: number;
   readonly logChanged: number;
   readonly tierChanges: number;
+  readonly netChanges: number;
   readonly serviceChanges: number;
   /** Anything at all differs in what the policies decide or deploy. */
   readonly changed: boolean;
-  /** Something becomes reachable that was not: a newly allowed flow, or a widening tier/service change. */
+  /** Something becomes reachable that was not: a newly allowed flow, or a widening tier/net/service change. */
   readonly widens: boolean;
 }
 
 /** Everything that differs between two policies' decisions, in a stable order. */
 export interface DiffResult {
   readonly summary: DiffSummary;
-  /** Newly allowed first, then newly denied, then log changes; inside each, by tier pair and class. */
+  /** Newly allowed first, then newly denied, then log changes; inside each, tier pairs first, then per external zone. */
   readonly flows: readonly FlowChange[];
   readonly tiers: readonly TierChange[];
+  readonly nets: readonly NetChange[];
   readonly services: readonly ServiceChange[];
 }
 

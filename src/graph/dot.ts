@@ -17,11 +17,14 @@ function dotLabel(lines: readonly string[]): string {
   return dotString(lines.join('\n'));
 }
 
-/** `digraph`, left to right: boxes for tiers (dashed when isolated), solid allow and dashed red deny edges. */
+/**
+ * `digraph`, left to right: boxes for tiers (dashed when isolated), ellipses for external zones,
+ * solid allow and dashed red deny edges.
+ */
 export function toDot(model: GraphModel): string {
   const lines = [`digraph ${dotString(model.name)} {`, '  rankdir=LR;', '  node [shape=box, style=rounded];'];
   for (const n of model.nodes) {
-    const style = n.isolated ? ', style="rounded,dashed"' : '';
+    const style = n.kind === 'external' ? ', shape=ellipse, style=solid' : n.isolated ? ', style="rounded,dashed"' : '';
     lines.push(`  ${dotString(n.name)} [label=${dotLabel(n.label)}${style}];`);
   }
   for (const e of model.edges) {

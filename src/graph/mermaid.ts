@@ -16,14 +16,15 @@ export function mermaidText(s: string): string {
 }
 
 /**
- * Node ids: `tier_` + the name with anything but [A-Za-z0-9_] replaced by '_'. The prefix keeps
- * ids clear of Mermaid keywords (`end`, `graph`) and of link heads (`o`, `x`); clashes get a suffix.
+ * Node ids: `tier_` (`zone_` for the names in `external`) + the name with anything but
+ * [A-Za-z0-9_] replaced by '_'. The prefix keeps ids clear of Mermaid keywords (`end`, `graph`)
+ * and of link heads (`o`, `x`); clashes get a suffix.
  */
-export function mermaidIds(names: readonly string[]): Map<string, string> {
+export function mermaidIds(names: readonly string[], external: ReadonlySet<string> = new Set()): Map<string, string> {
   const ids = new Map<string, string>();
   const used = new Set<string>();
   for (const [i, name] of names.entries()) {
-    let id = `tier_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    let id = `${external.has(name) ? 'zone' : 'tier'}_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
     if (used.has(id)) id = `${id}_${i}`;
     used.add(id);
     ids.set(name, id);
@@ -31,16 +32,22 @@ export function mermaidIds(names: readonly string[]): Map<string, string> {
   return ids;
 }
 
-/** `flowchart LR`: one node per tier, `-->` for allowed flows, `-.->` (red) for logged denies. */
+/**
+ * `flowchart LR`: one node per tier (a box), one per external zone (a stadium), `-->` for allowed
+ * flows, `-.->` (red) for logged denies.
+ */
 export function toMermaid(model: GraphModel): string {
-  const ids = mermaidIds(model.nodes.map((n) => n.name));
+  const ids = mermaidIds(model.nodes.map((n) => n.name), new Set(model.nodes.filter((n) => n.kind === 'external').map((n) => n.name)));
   const id = (name: string): string => {
     const v = ids.get(name);
     if (v === undefined) throw new Error(`graph edge names unknown tier '${name}'`); // a bug in buildGraph
     return v;
   };
   const lines = ['flowchart LR'];
-  for (const n of model.nodes) lines.push(`  ${id(n.name)}["${n.label.map(mermaidText).join('<br/>')}"]`);
+  for (const n of model.nodes) {
+    const [open, close] = n.kind === 'external' ? ['(["', '"])'] : ['["', '"]'];
+    lines.push(`  ${id(n.name)}${open}${n.label.map(mermaidText).join('<br/>')}${close}`);
+  }
   const denied: number[] = [];
   for (const [i, e] of model.edges.entries()) {
     const arrow = e.kind === 'allow' ? '-->' : '-.->';

@@ -1,5 +1,6 @@
 // lsp: textDocument/completion. Input: the document text + offset. Output: tier names where a tier
-// is expected (rule endpoints, `tiers`, `address`), keywords at statement start, settings in blocks.
+// is expected (rule endpoints, `tiers`, `address`), net names, `any` and `world` at rule endpoints,
+// keywords at statement start, settings in blocks.
 // Works on tokens, not the AST: the statement being typed does not parse yet.
 import { CompletionItemKind, type CompletionItem, type Range } from 'vscode-languageserver';
 import type { IToken, TokenType } from 'chevrotain';
@@ -8,14 +9,16 @@ import { SourceFile } from '../source/source-file.js';
 import { lex, tokenEnd } from '../syntax/lexer.js';
 import * as T from '../syntax/tokens.js';
 import { CAPABILITIES } from '../ir/validate-names.js';
-import { ANY, DEFAULT_ACTIONS, RULE_TAIL, SETTINGS, STATEMENT_KEYWORDS, TIER_OPTIONS, type Term } from './vocabulary.js';
+import { ANY, WORLD, DEFAULT_ACTIONS, RULE_TAIL, SETTINGS, STATEMENT_KEYWORDS, TIER_OPTIONS, type Term } from './vocabulary.js';
 
 /** Tokens a word being typed can be: the prefix of a name or of a keyword. */
 const WORDS: ReadonlySet<TokenType> = new Set([T.Identifier, ...T.KEYWORDS]);
 const ENDS_STATEMENT: ReadonlySet<TokenType> = new Set([T.Semicolon, T.LBrace, T.RBrace]);
 const PROTOCOLS: ReadonlySet<TokenType> = new Set([T.Tcp, T.Udp, T.Icmp]);
 /** Keywords that always start a statement (`allow`/`deny` do too, except after `default`). */
-const STATEMENT_STARTERS: ReadonlySet<TokenType> = new Set([T.Policy, T.Tier, T.Service, T.Default]);
+const STATEMENT_STARTERS: ReadonlySet<TokenType> = new Set([T.Policy, T.Tier, T.Net, T.Service, T.Default]);
+/** Tokens that end a rule endpoint. */
+const ENDPOINTS: ReadonlySet<TokenType> = new Set([T.Identifier, T.Any, T.World, T.Host]);
 
 interface Context {
   /** The tokens of the statement before the cursor, the word being typed excluded. */
@@ -114,11 +117,12 @@ function ruleItems(cx: Context, s: readonly IToken[]): CompletionItem[] {
     // Endpoints already on this side of the arrow are not offered again.
     const side = s.slice(arrow < 0 ? 1 : arrow + 1);
     const used = new Set(side.map((t) => t.image));
-    return [...tierItems(cx, used), ...(used.has('any') ? [] : terms(cx, [ANY], CompletionItemKind.Keyword))];
+    const keywords = [ANY, WORLD].filter((k) => !used.has(k.label));
+    return [...tierItems(cx, used), ...netItems(cx, used), ...terms(cx, keywords, CompletionItemKind.Keyword)];
   }
   if (arrow < 0 || s.some((t) => t.tokenType === T.Log)) return [];
   if (inServices && last.tokenType === T.Comma) return terms(cx, RULE_TAIL.filter((t) => t.label !== 'log'), CompletionItemKind.Keyword);
-  if (last.tokenType === T.Identifier || last.tokenType === T.Any || last.tokenType === T.NumberLit || last.tokenType === T.Icmp) {
+  if (ENDPOINTS.has(last.tokenType) || last.tokenType === T.NumberLit || last.tokenType === T.Icmp) {
     return terms(cx, inServices ? RULE_TAIL.filter((t) => t.label === 'log') : RULE_TAIL, CompletionItemKind.Keyword);
   }
   return [];
@@ -126,20 +130,38 @@ function ruleItems(cx: Context, s: readonly IToken[]): CompletionItem[] {
 
 /** Tier names in declaration order, from the tokens: a file that does not parse still declares them. */
 function tierItems(cx: Context, exclude: ReadonlySet<string>): CompletionItem[] {
+  return declaredItems(cx, T.Tier, exclude, 0, (name, ranges) => (ranges[0] ? `tier ${name} ${ranges[0]}` : `tier ${name}`));
+}
+
+/** Net names in declaration order, after the tiers (sorted after them too). */
+function netItems(cx: Context, exclude: ReadonlySet<string>): CompletionItem[] {
+  const after = tierItems(cx, new Set()).length;
+  return declaredItems(cx, T.Net, exclude, after, (name, ranges) => `net ${name} ${ranges.join(', ')}`.trimEnd());
+}
+
+/** The names declared by `keyword NAME CIDR[, CIDR]`, with a detail made of the CIDRs written. */
+function declaredItems(
+  cx: Context, keyword: TokenType, exclude: ReadonlySet<string>, sortFrom: number,
+  detail: (name: string, ranges: string[]) => string,
+): CompletionItem[] {
   const seen = new Set<string>();
   const items: CompletionItem[] = [];
   const { tokens } = cx;
   for (let i = 0; i + 1 < tokens.length; i++) {
-    if (tokens[i]!.tokenType !== T.Tier || tokens[i + 1]!.tokenType !== T.Identifier) continue;
+    if (tokens[i]!.tokenType !== keyword || tokens[i + 1]!.tokenType !== T.Identifier) continue;
     const name = tokens[i + 1]!.image;
     if (seen.has(name) || exclude.has(name)) continue;
     seen.add(name);
-    const subnet = tokens[i + 2]?.tokenType === T.Cidr ? tokens[i + 2]!.image : undefined;
+    const ranges: string[] = [];
+    for (let k = i + 2; tokens[k]?.tokenType === T.Cidr; k += 2) {
+      ranges.push(tokens[k]!.image);
+      if (keyword === T.Tier || tokens[k + 1]?.tokenType !== T.Comma) break;
+    }
     items.push({
       label: name,
       kind: CompletionItemKind.Module,
-      detail: subnet ? `tier ${name} ${subnet}` : `tier ${name}`,
-      sortText: String(items.length).padStart(5, '0'),
+      detail: detail(name, ranges),
+      sortText: String(sortFrom + items.length).padStart(5, '0'),
       textEdit: { range: cx.range, newText: name },
     });
   }

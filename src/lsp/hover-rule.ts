@@ -50,7 +50,7 @@ function ruleText({ analysis }: PolicyDocument, decl: RuleDecl): string {
 
 function decidedLine(decided: number, matched: number, truncated: boolean): string {
   const classes = `${matched} flow class${matched === 1 ? '' : 'es'}${truncated ? ' evaluated (of more)' : ''}`;
-  if (matched === 0) return 'Matches no flow between two different tiers.';
+  if (matched === 0) return 'Matches no flow between two different tiers, nor between a tier and the outside.';
   if (decided === 0) return `Decides **none** of the ${classes} it matches: earlier rules decide them.`;
   if (decided === matched) return `Decides **all** of the ${classes} it matches.`;
   return `Decides **${decided}** of the ${classes} it matches; earlier rules decide the rest.`;

@@ -1,11 +1,12 @@
-// lsp: textDocument/hover. Input: PolicyDocument + offset. Output: markdown about the tier, rule or
-// service under the cursor, from the IR (resolved values: default gateway and bridge included).
+// lsp: textDocument/hover. Input: PolicyDocument + offset. Output: markdown about the tier, net,
+// `world`/`host`, rule or service under the cursor, from the IR (resolved values: default gateway and bridge included).
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { PolicyFile, ServiceDecl, TierDecl } from '../syntax/ast.js';
 import type { Policy } from '../ir/types.js';
 import { toRange, type PolicyDocument } from './documents.js';
 import { locate, tierDeclaration } from './locate.js';
 import { ruleHover } from './hover-rule.js';
+import { hostHover, netHover, worldHover } from './hover-external.js';
 
 export function hover(pd: PolicyDocument, offset: number): Hover | null {
   const { ast, policy } = pd.analysis;
@@ -17,6 +18,18 @@ export function hover(pd: PolicyDocument, offset: number): Hover | null {
     case 'tier-name':
       value = tierHover(ast, policy, target.word.text);
       span = target.word.span;
+      break;
+    case 'net-name':
+      value = netHover(ast, policy, target.word.text);
+      span = target.word.span;
+      break;
+    case 'world':
+      value = worldHover(policy);
+      span = target.span;
+      break;
+    case 'host':
+      value = hostHover();
+      span = target.span;
       break;
     case 'rule':
       value = ruleHover(pd, target.rule);

@@ -1,8 +1,10 @@
 // lsp: what one rule decides, according to the evaluator. Input: Policy + one of its rules.
-// Output: every flow class the rule matches with the verdict the policy gives it and why.
+// Output: every flow class the rule matches (between tiers, and between tiers and external zones)
+// with the verdict the policy gives it and why.
 import type { Policy, Rule } from '../ir/types.js';
 import { Evaluator, servicesMatch, type Verdict } from '../eval/evaluate.js';
 import { classesOfPair, rulesOfPair, type FlowClass } from '../eval/flow-classes.js';
+import { zonesOf } from '../eval/zones.js';
 
 export interface ClassVerdict {
   readonly flow: FlowClass;
@@ -26,8 +28,12 @@ export function summarizeRule(policy: Policy, rule: Rule, limit = MAX_CLASSES): 
   const ev = new Evaluator(policy);
   const classes: ClassVerdict[] = [];
   let decided = 0;
-  for (const src of rule.sources) {
-    for (const dst of rule.destinations) {
+  // A side naming nets or `world` stands for the external zones they cover (eval/zones.ts).
+  const zones = zonesOf(policy);
+  const sources = [...rule.sources, ...zones.zonesOf(rule.externalSources)];
+  const destinations = [...rule.destinations, ...zones.zonesOf(rule.externalDestinations)];
+  for (const src of sources) {
+    for (const dst of destinations) {
       if (src === dst) continue;
       for (const flow of classesOfPair(src, dst, rulesOfPair(policy, src, dst))) {
         // `other` carries no port; classes are uniform, so their lowest port stands for all of them.

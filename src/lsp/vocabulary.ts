@@ -1,5 +1,6 @@
 // lsp: the words completion offers, with one line of documentation each (docs/language.md has the
-// full reference). Input: nothing. Output: statement keywords, tier options, service settings.
+// full reference). Input: nothing. Output: statement keywords, tier options, endpoint keywords,
+// service settings.
 
 export interface Term {
   readonly label: string;
@@ -10,6 +11,7 @@ export interface Term {
 export const STATEMENT_KEYWORDS: readonly Term[] = [
   { label: 'policy', detail: 'policy NAME; — names the policy (chains, units and files are named after it)' },
   { label: 'tier', detail: 'tier NAME CIDR [gateway ADDR] [bridge IFNAME] [isolated]; — a Docker network' },
+  { label: 'net', detail: 'net NAME CIDR[, CIDR]; — addresses outside the tiers, named for rules' },
   { label: 'allow', detail: 'allow SRC[, SRC] -> DST[, DST] [SERVICE, ...] [log]; — first match wins' },
   { label: 'deny', detail: 'deny SRC[, SRC] -> DST[, DST] [SERVICE, ...] [log]; — first match wins' },
   { label: 'default', detail: 'default allow|deny; — the verdict when no rule matches (deny if absent)' },
@@ -30,7 +32,10 @@ export const RULE_TAIL: readonly Term[] = [
   { label: 'log', detail: 'log — log the flows this rule decides' },
 ];
 
-export const ANY: Term = { label: 'any', detail: 'any — every declared tier' };
+export const ANY: Term = { label: 'any', detail: 'any — every declared tier (not world)' };
+
+/** `host` is not offered: lowering refuses it (host-not-managed). */
+export const WORLD: Term = { label: 'world', detail: 'world — every address outside the tiers (nets included)' };
 
 export const DEFAULT_ACTIONS: readonly Term[] = [
   { label: 'allow', detail: 'default allow; — unmatched traffic between tiers is allowed' },

@@ -109,7 +109,7 @@ export function meteredCli(args: readonly string[], opts: { timeoutMs?: number; 
 }
 
 /** Keys of the IR that say where something was written (origin, defaultOrigin, span, subnetSpan, ...). */
-const WHERE = /^(origin|defaultOrigin|span)$|Span$|Origin$/;
+const WHERE = /^(origin|defaultOrigin|span)$|Spans?$|Origin$/;
 
 /** The IR without where things were written: what two texts of one policy must share. */
 export function comparableIr(value: unknown): unknown {

@@ -15,7 +15,7 @@ export interface TierSpec {
 
 export interface RuleSpec {
   readonly action: Action;
-  readonly sources: readonly string[]; // tier names or 'any'
+  readonly sources: readonly string[]; // tier names or 'any'; net names and 'world' (policy's nets)
   readonly destinations: readonly string[];
   /** 'all' (or omitted) = no services: the rule matches all traffic. */
   readonly services: readonly ServiceMatch[] | 'all';
@@ -61,6 +61,7 @@ const origin = (start: number, line: number) => ({ file: FILE, line, col: 1, spa
 
 export function policy(spec: {
   tiers: readonly TierSpec[];
+  nets?: readonly { name: string; cidrs: readonly string[] }[];
   rules?: readonly RuleSpec[];
   services?: readonly ServiceSpec[];
   defaultAction?: Action;
@@ -78,7 +79,10 @@ export function policy(spec: {
       origin: origin(1000 + 10 * i, 1 + i),
     };
   });
-  const resolve = (list: readonly string[]) => (list.includes('any') ? names : [...new Set(list)]);
+  const netNames = new Set((spec.nets ?? []).map((n) => n.name));
+  const external = (x: string) => x === 'world' || netNames.has(x);
+  const resolve = (list: readonly string[]) => (list.includes('any') ? names : [...new Set(list.filter((x) => !external(x)))]);
+  const externals = (list: readonly string[]) => [...new Set(list.filter(external))];
   const rules: Rule[] = (spec.rules ?? []).map((r, i) => ({
     index: i,
     action: r.action,
@@ -87,8 +91,8 @@ export function policy(spec: {
     destinations: resolve(r.destinations),
     sourceAny: r.sources.includes('any'),
     destinationAny: r.destinations.includes('any'),
-    externalSources: [],
-    externalDestinations: [],
+    externalSources: externals(r.sources),
+    externalDestinations: externals(r.destinations),
     allTraffic: r.services === 'all',
     services: r.services === 'all' ? [] : r.services,
     origin: origin(100000 + 10 * i, 1000 + i),
@@ -112,7 +116,14 @@ export function policy(spec: {
     defaultAction: spec.defaultAction ?? 'deny',
     defaultOrigin: spec.defaultAction ? origin(300000, 3000) : undefined,
     tiers,
-    nets: [],
+    nets: (spec.nets ?? []).map((n, i) => {
+      const cidrs = n.cidrs.map((text) => {
+        const c = parseCidr(text);
+        if (!c.ok) throw new Error(`bad cidr ${text}`);
+        return { text: c.canonical, base: c.base, prefix: c.prefix };
+      });
+      return { name: n.name, cidrs, origin: origin(400000 + 10 * i, 4000 + i), cidrSpans: cidrs.map(() => origin(400000 + 10 * i, 4000 + i).span) };
+    }),
     rules,
     services,
   };

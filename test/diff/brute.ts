@@ -1,10 +1,13 @@
 // test support for diff: the independent oracle. Asks the Evaluator about every (tier pair, protocol,
-// port 1-41) of the tiers both policies have, and expands a diff's coalesced changes into the same points.
+// port 1-41) of the tiers both policies have, and about every probe address outside the tiers (one
+// per piece the nets' ranges cut) with every such tier, both ways; expands a diff's coalesced
+// changes into the same points.
 import { Evaluator, type FlowProto, type Verdict } from '../../src/eval/evaluate.js';
 import { deciderOf } from '../../src/diff/classes.js';
 import type { Decision, FlowChange } from '../../src/diff/types.js';
 import type { Policy } from '../../src/ir/types.js';
-import { MAX_PORT } from './gen.js';
+import { cidrContains, parseIpv4 } from '../../src/ir/ipv4.js';
+import { MAX_PORT, PROBE_ADDRESSES } from './gen.js';
 
 /** Ports 1..40 are where random rules put boundaries; 41 stands for the class 41-65535. */
 export const TOP = MAX_PORT + 1;
@@ -32,19 +35,54 @@ export function commonTiers(a: Policy, b: Policy): string[] {
 
 const asDecision = (v: Verdict): Decision => ({ action: v.action, log: v.log, decidedBy: deciderOf(v) });
 
-/** Every point whose action or log differs, with both decisions. */
-export function bruteForce(a: Policy, b: Policy): Map<string, { old: Decision; new: Decision }> {
+/** The nets an address is in, per the policy's own declarations (not eval/zones.ts). */
+function netsHolding(p: Policy, address: string): string {
+  const value = parseIpv4(address)!;
+  return p.nets.filter((n) => n.cidrs.some((c) => cidrContains(c.base, c.prefix, value))).map((n) => n.name).sort().join('+');
+}
+
+/**
+ * Every point whose action or log differs, with both decisions. For probe addresses, a point is
+ * keyed by the new side's zone; addresses whose nets differ between the sides go to `moved`
+ * instead (a diff shows them as net changes, not flows).
+ */
+export function bruteForce(a: Policy, b: Policy, moved?: Map<string, { old: Decision; new: Decision }>): Map<string, { old: Decision; new: Decision }> {
   const ea = new Evaluator(a);
   const eb = new Evaluator(b);
   const out = new Map<string, { old: Decision; new: Decision }>();
   const tiers = commonTiers(a, b);
-  for (const s of tiers) {
-    for (const d of tiers) {
-      for (const p of points(s, d)) {
-        const va = ea.evaluate(p);
-        const vb = eb.evaluate(p);
-        if (va.action !== vb.action || va.log !== vb.log) out.set(key(p), { old: asDecision(va), new: asDecision(vb) });
-      }
+  const compare = (oldP: Point, p: Point, into: Map<string, { old: Decision; new: Decision }>) => {
+    const va = ea.evaluate(oldP);
+    const vb = eb.evaluate(p);
+    if (va.action !== vb.action || va.log !== vb.log) into.set(key(p), { old: asDecision(va), new: asDecision(vb) });
+  };
+  for (const s of tiers) for (const d of tiers) for (const p of points(s, d)) compare(p, p, out);
+  const pair = (za: string, zb: string, into: Map<string, { old: Decision; new: Decision }>) => {
+    for (const t of tiers) {
+      for (const p of points(zb, t)) compare({ ...p, src: za }, p, into);
+      for (const p of points(t, zb)) compare({ ...p, dst: za }, p, into);
+    }
+  };
+  // Zones are compared by the set of nets that make them (a zone of that set on each side, even
+  // when no address is in it on both); addresses whose set differs are compared one by one.
+  const zoneOf = (ev: Evaluator, address: string) => {
+    const z = ev.zoneOfAddress(address);
+    if (z === undefined) throw new Error(`probe ${address} in no zone`);
+    return z;
+  };
+  const byNets = (p: Policy, ev: Evaluator) => new Map(PROBE_ADDRESSES.map((x) => [netsHolding(p, x), zoneOf(ev, x)]));
+  const zonesA = byNets(a, ea);
+  for (const [nets, zb] of byNets(b, eb)) {
+    const za = zonesA.get(nets);
+    if (za !== undefined) pair(za, zb, out);
+  }
+  if (moved) {
+    for (const x of PROBE_ADDRESSES) {
+      if (netsHolding(a, x) === netsHolding(b, x)) continue;
+      // Keyed by the address too: two addresses may move into one zone from different ones.
+      const one = new Map<string, { old: Decision; new: Decision }>();
+      pair(zoneOf(ea, x), zoneOf(eb, x), one);
+      for (const [k, v] of one) moved.set(`${x} ${k}`, v);
     }
   }
   return out;

@@ -73,6 +73,19 @@ describe('tierwall diff (runDiff)', () => {
     expect(run('HEAD~1:p.policy', 'narrow.policy').code).toBe(2);
   });
 
+  it('--fail-on widen fires on a newly allowed edge flow (allow world -> frontend tcp/22)', () => {
+    repo.write('ssh.policy', edit(['allow world -> frontend tcp/80;', 'allow world -> frontend tcp/80;\nallow world -> frontend tcp/22;']));
+    const r = run('HEAD~1:p.policy', 'ssh.policy', { failOn: 'widen' });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('newly allowed:\n  world -> frontend  tcp/22  deny (default)  ->  allow (ssh.policy:12)\n');
+    repo.write('egress.policy', edit(['tcp/8080;', 'tcp/8080-8081;'], ['allow world -> frontend tcp/80;', 'allow world -> frontend tcp/80;\ndeny backend -> world log;']));
+    // Logging egress that was denied anyway is a change, not a widening.
+    expect(run('p.policy', 'egress.policy').code).toBe(2);
+    const logged = run('p.policy', 'egress.policy', { failOn: 'widen' });
+    expect(logged.code).toBe(0);
+    expect(logged.stdout).toContain('log changes:\n  backend -> world  any  deny (default)  ->  deny, log (egress.policy:12)\n');
+  });
+
   it('markdown and json formats', () => {
     const md = run('HEAD~1:p.policy', 'wider.policy', { format: 'markdown' });
     expect(md.code).toBe(2);

@@ -130,3 +130,75 @@ describe('diffPolicies: services', () => {
     expect(result.services[0]!.fields).toEqual([{ field: 'tiers', old: ['a'], new: ['a', 'b'], added: ['b'], removed: [] }]);
   });
 });
+
+describe('diffPolicies: the outside (world and nets)', () => {
+  const WF = 'allow world -> frontend tcp/80;';
+
+  it('a newly allowed edge flow is a flow change from world, and widens', () => {
+    const result = diffPolicies(base(), edited([WF, `${WF}\nallow world -> frontend tcp/22;`]));
+    expect(result.flows).toEqual([{
+      change: 'newly-allowed', src: 'world', dst: 'frontend', proto: 'tcp', ports: { lo: 22, hi: 22 },
+      old: { action: 'deny', log: false, decidedBy: { kind: 'default' } },
+      new: { action: 'allow', log: false, decidedBy: { kind: 'rule', file: 'new.policy', line: 12, col: 1 } },
+    }]);
+    expect(result.summary).toMatchObject({ newlyAllowed: 1, netChanges: 0, widens: true });
+  });
+
+  it('egress and a changed default show between the tiers and world too', () => {
+    const egress = diffPolicies(base(), edited([WF, `${WF}\ndeny backend -> world log;`]));
+    expect(egress.flows).toMatchObject([{ change: 'log-changed', src: 'backend', dst: 'world', proto: 'any' }]);
+    const open = diffPolicies(base(), edited(['default deny;', 'default allow;']));
+    expect(open.flows.filter((f) => f.src === 'world' && f.dst === 'frontend').map((f) => `${f.proto}${f.ports ? `/${f.ports.lo}-${f.ports.hi}` : ''}`))
+      .toEqual(['tcp/1-79', 'tcp/81-65535', 'udp/1-65535', 'icmp', 'other']);
+    expect(open.flows.some((f) => f.src === 'database' && f.dst === 'world' && f.proto === 'any')).toBe(true);
+  });
+
+  it('an added net: its ranges, whom it reaches, and the addresses that left world', () => {
+    const result = diffPolicies(base(), edited([WF, `${WF}\nnet office 192.0.2.0/24;\nallow office -> backend tcp/22;`]));
+    // office is a new zone: nothing to compare its flows with by name.
+    expect(result.flows).toEqual([]);
+    expect(result.nets).toEqual([{
+      change: 'added', name: 'office', net: { name: 'office', ranges: ['192.0.2.0/24'], origin: { file: 'new.policy', line: 12, col: 1 } },
+      reach: { to: ['frontend', 'backend'], from: [] },
+      moved: [{ from: 'world', to: 'office', addresses: ['192.0.2.0/24'], newlyAllowed: { to: ['backend'], from: [] }, otherwiseChanged: [] }],
+      widens: true,
+    }]);
+    expect(result.summary).toMatchObject({ netChanges: 1, changed: true, widens: true });
+  });
+
+  it('a net that changes nothing but its name for some addresses does not widen', () => {
+    const result = diffPolicies(base(), edited([WF, `${WF}\nnet office 192.0.2.0/24;`]));
+    expect(result.nets).toMatchObject([{ change: 'added', name: 'office', moved: [], widens: false }]);
+    expect(result.summary).toMatchObject({ changed: true, widens: false });
+  });
+
+  it('changed ranges: compared by zone name, and the moved addresses say what they gain or lose', () => {
+    const net = (ranges: string) => edited([WF, `${WF}\nnet office ${ranges};\nallow office -> backend tcp/22;\ndeny office -> frontend log;`]);
+    const old = loadPolicy(edit([WF, `${WF}\nnet office 192.0.2.0/24, 198.51.100.0/24;\nallow office -> backend tcp/22;\ndeny office -> frontend log;`]), 'old.policy');
+    const result = diffPolicies(old, net('192.0.2.0/23'));
+    expect(result.flows).toEqual([]);
+    expect(result.nets).toMatchObject([{
+      change: 'changed', name: 'office', old: { ranges: ['192.0.2.0/24', '198.51.100.0/24'] }, new: { ranges: ['192.0.2.0/23'] },
+      moved: [
+        { from: 'world', to: 'office', addresses: ['192.0.3.0/24'], newlyAllowed: { to: ['backend'], from: [] }, otherwiseChanged: ['frontend'] },
+        // world -> frontend tcp/80 comes first, so these addresses lose only the log on frontend, and tcp/22 to backend.
+        { from: 'office', to: 'world', addresses: ['198.51.100.0/24'], newlyAllowed: { to: [], from: [] }, otherwiseChanged: ['frontend', 'backend'] },
+      ],
+      widens: true,
+    }]);
+    // Written in another order, the same ranges are no change.
+    const reordered = diffPolicies(old, net('198.51.100.0/24, 192.0.2.0/24'));
+    expect(reordered.summary.changed).toBe(false);
+  });
+
+  it('a removed net, and a zone whose name changes only because the nets were declared in another order', () => {
+    const two = (order: string) => `tier a 10.1.0.0/24;\n${order}\nallow vpn -> a tcp/22;\n`;
+    const ab = loadPolicy(two('net office 192.0.2.0/24;\nnet vpn 192.0.2.0/25;'), 'old.policy');
+    const ba = loadPolicy(two('net vpn 192.0.2.0/25;\nnet office 192.0.2.0/24;'), 'new.policy');
+    expect(diffPolicies(ab, ba).summary.changed).toBe(false);
+    const opened = loadPolicy(two('net vpn 192.0.2.0/25;\nnet office 192.0.2.0/24;').replace('tcp/22', 'tcp/22-23'), 'new.policy');
+    expect(diffPolicies(ab, opened).flows.map((f) => `${f.src} -> ${f.dst} ${f.proto}/${f.ports?.lo}`)).toEqual(['vpn+office -> a tcp/23']);
+    const gone = diffPolicies(ab, loadPolicy('tier a 10.1.0.0/24;\nnet vpn 192.0.2.0/25;\nallow vpn -> a tcp/22;\n', 'new.policy'));
+    expect(gone.nets).toMatchObject([{ change: 'removed', name: 'office', net: { ranges: ['192.0.2.0/24'] }, moved: [], widens: false }]);
+  });
+});

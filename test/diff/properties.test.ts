@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { diffPolicies } from '../../src/diff/diff.js';
 import { sameDecision } from '../../src/diff/classes.js';
-import type { FlowChange } from '../../src/diff/types.js';
+import type { Decision, FlowChange } from '../../src/diff/types.js';
 import { buildPolicy, policyArb, MAX_PORT, type PolicyM, type SvcM } from './gen.js';
 import { applyRewrites, rewriteStepArb } from './refactor.js';
 import { bruteForce, expand, lines } from './brute.js';
@@ -86,6 +86,22 @@ describe('diff properties', () => {
       const kinds = result.flows.map((f) => f.change);
       expect(kinds).toEqual([...kinds].sort((x, y) => ['newly-allowed', 'newly-denied', 'log-changed'].indexOf(x) - ['newly-allowed', 'newly-denied', 'log-changed'].indexOf(y)));
       expect(result.summary.newlyAllowed).toBe(kinds.filter((k) => k === 'newly-allowed').length);
+    }), RUNS);
+  });
+
+  it('with nets and world: flows explain every difference of zones both sides have; net changes widen exactly when moved addresses gain a flow', () => {
+    fc.assert(fc.property(policyArb({ external: true }), policyArb({ external: true }), (a, b) => {
+      const old = buildPolicy(a, 'old.policy');
+      const neu = buildPolicy(b, 'new.policy');
+      const result = diffPolicies(old, neu);
+      const moved = new Map<string, { old: Decision; new: Decision }>();
+      expect(lines(expand(result.flows))).toEqual(lines(bruteForce(old, neu, moved)));
+      expectMaximal(result.flows);
+      const gains = [...moved.values()].some((v) => v.old.action === 'deny' && v.new.action === 'allow');
+      expect(result.nets.some((n) => n.widens)).toBe(gains);
+      // Moved addresses that change nothing are no net change, unless the ranges changed.
+      for (const n of result.nets) expect(n.moved.every((m) => m.newlyAllowed.to.length + m.newlyAllowed.from.length + m.otherwiseChanged.length > 0)).toBe(true);
+      expect(result.summary.widens).toBe(result.summary.newlyAllowed > 0 || result.tiers.some((t) => t.widens) || gains);
     }), RUNS);
   });
 

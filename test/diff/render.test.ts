@@ -82,17 +82,39 @@ service changes:
     expect(renderMarkdown(same, labels)).toBe('### tierwall diff `old.policy` → `new.policy`\n\n**Summary:** no change in what the policies decide.\n');
   });
 
+  it('the outside: world flows like tier pairs, and a net change with the addresses it moves', () => {
+    const WF = 'allow world -> frontend tcp/80;';
+    const result = diffPolicies(base(), edited([WF, `${WF}\nallow world -> frontend tcp/443;\nnet office 192.0.2.0/24;\nallow office -> backend tcp/22;`]));
+    // The moved addresses are compared old zone (old policy) against new zone (new policy): they gain tcp/443 too.
+    expect(renderText(result, labels)).toBe(`tierwall diff old.policy -> new.policy
+1 newly allowed, 1 net change (widens access)
+
+newly allowed:
+  world -> frontend  tcp/443  deny (default)  ->  allow (new.policy:12)
+
+net changes:
+  + office  added (widens)  192.0.2.0/24; allowed to reach: frontend, backend; reachable from: none; 192.0.2.0/24 world -> office: now reaches frontend, backend
+`);
+    const md = renderMarkdown(result, labels);
+    expect(md).toContain('| ⚠️ newly allowed | world → frontend | `tcp/443` | deny (default) | allow (`new.policy:12`) |');
+    expect(md).toContain('#### Nets\n\n| Change | Net | Details |\n| --- | --- | --- |\n| ⚠️ added | `office` | `192.0.2.0/24`; allowed to reach: frontend, backend; reachable from: none; `192.0.2.0/24` world -> office: now reaches frontend, backend |\n');
+    const doc = JSON.parse(renderJson(result, labels));
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.summary).toMatchObject({ newlyAllowed: 1, netChanges: 1, widens: true });
+    expect(doc.nets[0]).toMatchObject({ change: 'added', name: 'office', widens: true });
+  });
+
   it('json: follows the schema, with a fixed shape', () => {
     const out = renderJson(everyKind(), labels);
     const doc = JSON.parse(out);
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
-    expect(Object.keys(doc)).toEqual(['diffVersion', 'old', 'new', 'summary', 'flows', 'tiers', 'services']);
+    expect(Object.keys(doc)).toEqual(['diffVersion', 'old', 'new', 'summary', 'flows', 'tiers', 'nets', 'services']);
     expect(out.endsWith('}\n')).toBe(true);
     expect(validate(JSON.parse(renderJson(diffPolicies(base(), base()), labels)))).toBe(true);
   });
 
   it('json: every diff of random policies follows the schema', () => {
-    fc.assert(fc.property(policyArb(), policyArb(), (a, b) => {
+    fc.assert(fc.property(policyArb({ external: true }), policyArb({ external: true }), (a, b) => {
       const doc = JSON.parse(renderJson(diffPolicies(buildPolicy(a, 'a.policy'), buildPolicy(b, 'b.policy')), labels));
       expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     }), { numRuns: 100 });

@@ -117,8 +117,9 @@ export function installerSuite(label: string, pick: (e: Engine) => boolean): voi
       const flows = await timed(`matrix (${3 * 3 * (TCP.length + UDP.length + 1)} probes)`, () => reachability(lab, V1, probes, TCP, UDP));
       expect(mismatches(flows)).toEqual([]);
       expect(flows.filter((f) => f.seen === 'open').length).toBeGreaterThan(0);
-      // The logged deny frontend -> database reached its LOG rule (on 28.x only thanks to the trusted list).
-      const counted = (await lab.exec('iptables', ['-w', '5', '-v', '-S', 'TW-THREE-TIER_P0-2'])).stdout;
+      // The logged deny frontend -> database reached its LOG rule (on 28.x only thanks to the trusted list);
+      // its 2 lines are inline in frontend's source chain.
+      const counted = (await lab.exec('iptables', ['-w', '5', '-v', '-S', 'TW-THREE-TIER_S0'])).stdout;
       const log = counted.split('\n').find((l) => l.includes('-j LOG'))!;
       expect(Number(/-c (\d+) /.exec(log)![1])).toBeGreaterThan(0);
       if (eng!.name.startsWith('28.')) {
@@ -157,7 +158,7 @@ export function installerSuite(label: string, pick: (e: Engine) => boolean): voi
         expect(r.stderr).toContain('rolled back: tierwall\'s chains, its DOCKER-USER jump and the networks are as before this run');
         expect(await tables(lab)).toEqual(t0);
       }
-      // v2 for real (a new pair chain: frontend -> backend now has two rules), then v1 again: the
+      // v2 for real (a new pair chain: frontend -> backend now has 5 lines), then v1 again: the
       // chain v1 lacks is removed as stale.
       expectStatus(await apply(script.v2!, ['--no-persist']), 0);
       expectStatus(await verify(script.v2), 0);

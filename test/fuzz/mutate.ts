@@ -26,7 +26,7 @@ export const validSeed: fc.Arbitrary<string> = fc.oneof(
 /** Pieces worth inserting: the language's punctuation and words, and everything a lexer can trip on. */
 const PIECES = [
   '{', '}', ';', ',', '->', '-', '/', ':', '"', '\\', '#', '//', '"x"', '"\\"', '\\"',
-  'policy', 'tier', 'allow', 'deny', 'default', 'service', 'any', 'log', 'isolated', 'gateway', 'bridge', 'tcp', 'udp', 'icmp',
+  'policy', 'tier', 'net', 'allow', 'deny', 'default', 'service', 'any', 'world', 'host', 'log', 'isolated', 'gateway', 'bridge', 'tcp', 'udp', 'icmp',
   'image', 'tiers', 'publish', 'env', 'command', 'tmpfs', 'user', 'cap_add', 'address', 'writable',
   '0', '65535', '65536', '99999999999999999999', '1.2.3.4', '10.0.0.0/8', '1.2.3.4:80', '0.0.0.0/0', '10.0.1/24',
   '\n', '\r\n', '\r', '\t', ' ', '\u0000', '\u0007', '\u001b[31m', '\u007f', '\u0085', '\u00a0', '\ufeff', '\u200b',

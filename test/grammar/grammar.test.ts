@@ -87,6 +87,35 @@ describe('all-syntax sample', () => {
     expect(scopes('allow web,app-tier->db', 'log')).toContain('keyword.other.log.tierwall');
   });
 
+  test('net declarations: keyword, name, CIDR list, also over several lines', () => {
+    const line = 'net office 192.0.2.0/24';
+    expect(scopes(line, 'net')).toContain('keyword.other.net.tierwall');
+    expect(scopes(line, 'office')).toContain('entity.name.type.net.tierwall');
+    expect(scopes(line, '192.0.2.0/24')).toEqual(expect.arrayContaining(['meta.statement.net.tierwall', 'constant.numeric.cidr.tierwall']));
+    expect(scopes(line, ',')).toContain('punctuation.separator.comma.tierwall');
+    expect(scopes(line, '198.51.100.0/25')).toContain('constant.numeric.cidr.tierwall');
+    expect(scopes(line, ';')).toContain('punctuation.terminator.statement.tierwall');
+    expect(scopes(line, ' addresses outside the tiers')).toContain('comment.line.number-sign.tierwall');
+    expect(scopes('  vpn 203.0.113.0/24', 'vpn')).toContain('meta.statement.net.tierwall');
+    expect(scopes('  vpn 203.0.113.0/24', '203.0.113.0/24')).toContain('constant.numeric.cidr.tierwall');
+  });
+
+  test('rules with world, host and net names', () => {
+    expect(scopes('allow world -> web', 'world')).toContain('keyword.other.world.tierwall');
+    expect(scopes('allow world -> web', 'web')).toContain('variable.other.tier.tierwall');
+    expect(scopes('deny web -> world', 'world')).toContain('keyword.other.world.tierwall');
+    expect(scopes('deny host -> db', 'host')).toContain('keyword.other.host.tierwall');
+    // A net name in a rule is a name like a tier's: which one it is, only lowering knows.
+    expect(scopes('allow office, vpn', 'office')).toContain('variable.other.tier.tierwall');
+    expect(scopes('allow office, vpn', 'vpn')).toContain('variable.other.tier.tierwall');
+    expect(scopes('allow office, vpn', 'log')).toContain('keyword.other.log.tierwall');
+  });
+
+  test('`net` starts a statement: a rule without its ; ends before it', async () => {
+    const tokens = await tokenize('allow web -> db\nnet office 192.0.2.0/24;\n');
+    expect(tokens[1]![0]!.scopes).toEqual(['source.tierwall', 'meta.statement.net.tierwall', 'keyword.other.net.tierwall']);
+  });
+
   test('`web,app-tier->db` splits like the lexer: a name stops before ->', () => {
     const line = 'allow web,app-tier->db';
     expect(scopes(line, 'web')).toContain('variable.other.tier.tierwall');
@@ -196,8 +225,9 @@ describe('invalid input', () => {
   });
 
   test('keywords inside names stay names (tier-x, x-tier, anyone)', async () => {
-    const tokens = await tokenize('allow tier-x, x-tier -> anyone;\n');
+    const tokens = await tokenize('allow tier-x, x-tier, network, hosts -> anyone, world-x;\n');
     const byText = new Map(tokens[0]!.map((t) => [t.text, t.scopes.at(-1)]));
+    for (const name of ['network', 'hosts', 'world-x']) expect(byText.get(name), name).toBe('variable.other.tier.tierwall');
     expect(byText.get('tier-x')).toBe('variable.other.tier.tierwall');
     expect(byText.get('x-tier')).toBe('variable.other.tier.tierwall');
     expect(byText.get('anyone')).toBe('variable.other.tier.tierwall');
@@ -220,4 +250,11 @@ describe('example policies', () => {
       expect(bad.map((t) => `${path}:${t.line + 1}:${t.start + 1} ${JSON.stringify(t.text)} ${t.scopes.at(-1)}`)).toEqual([]);
     },
   );
+});
+
+test('the EBNF lists the lexer reserved words, in the same order', () => {
+  const ebnf = read('grammar/tierwall.ebnf');
+  const block = /^KEYWORD\s+::=([\s\S]*?)\n\n/m.exec(ebnf)?.[1] ?? '';
+  const words = [...block.matchAll(/'([a-z][a-z0-9]*)'/g)].map((m) => m[1]);
+  expect(words).toEqual(KEYWORDS.map((k) => k.PATTERN as string));
 });

@@ -163,6 +163,18 @@ export const mixed: Policy = policy(
   ],
 );
 
+/** Nets that overlap (office+vpn), a rule per net, world both ways. */
+export const EDGE_TEXT = `policy edge;
+tier web 10.10.1.0/24;
+tier app 10.10.2.0/24;
+net office 192.0.2.0/24, 198.51.100.0/24;
+net vpn 192.0.2.0/25;
+allow world -> web tcp/80, tcp/443;
+allow office -> app tcp/22;
+deny vpn -> app log;
+allow app -> world udp/53;
+default deny;
+`;
 /** Ports where a verdict can change: every rule boundary and its neighbours, plus the extremes. */
 export function samplePorts(p: Policy): number[] {
   const ports = new Set<number>([1, 2, 1023, 1024, 65534, 65535]);

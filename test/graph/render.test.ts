@@ -6,8 +6,12 @@ import { buildGraph } from '../../src/graph/model.js';
 import { mermaidIds, toMermaid } from '../../src/graph/mermaid.js';
 import { toDot } from '../../src/graph/dot.js';
 import type { Policy } from '../../src/ir/types.js';
-import { mixed, policy, threeTier, tier } from './fixtures.js';
+import { EDGE_TEXT, mixed, policy, threeTier, tier } from './fixtures.js';
 import { mustHaveSystem } from '../support/system.js';
+import { loadPolicy } from '../support/policy.js';
+
+
+const edgePolicy = loadPolicy(EDGE_TEXT, 'edge.policy');
 
 /** Tier names no lowering would accept; the renderers must not rely on lowering. */
 const NASTY = ['end', 'a"b', 'x-->y', '<b>html</b>', 'new\nline', 'back\\slash\\', '#35;', 'a_b', 'a-b', 'o', 'a]b|c', '雪 🐳'];
@@ -22,10 +26,11 @@ const nasty: Policy = policy(
   ],
 );
 
-const ID = 'tier_[A-Za-z0-9_]+';
+const ID = '(?:tier|zone)_[A-Za-z0-9_]+';
 const TEXT = '(?:[A-Za-z0-9 ./,:_()+-]|#\\d+;)*';
 const MERMAID_LINE = [
   new RegExp(`^  ${ID}\\["${TEXT}(?:<br/>${TEXT})*"\\]$`),
+  new RegExp(`^  zone_[A-Za-z0-9_]+\\(\\["${TEXT}(?:<br/>${TEXT})*"\\]\\)$`),
   new RegExp(`^  ${ID} (?:-->|-\\.->)\\|"${TEXT}"\\| ${ID}$`),
   /^ {2}classDef isolated stroke-dasharray: 5 5$/,
   new RegExp(`^  class ${ID}(?:,${ID})* isolated$`),
@@ -42,7 +47,7 @@ function checkMermaid(src: string): { labels: Map<string, string[]>; edges: [str
   const edges: [string, string, string, string][] = [];
   for (const line of lines.slice(1, -1)) {
     expect([line, MERMAID_LINE.some((re) => re.test(line))]).toEqual([line, true]);
-    const node = /^ {2}(\S+)\["(.*)"\]$/.exec(line);
+    const node = /^ {2}(\S+?)\(?\["(.*)"\]\)?$/.exec(line);
     if (node) {
       expect(labels.has(node[1]!)).toBe(false);
       labels.set(node[1]!, node[2]!.split('<br/>').map(decode));
@@ -73,10 +78,16 @@ describe('toMermaid', () => {
     );
   });
 
-  test.each([threeTier, mixed, nasty])('$name: well-formed, labels decode to the model', (p) => {
-    const model = buildGraph(p, undefined, { deniedLogged: true });
+  test('three-tier with the outside: world is a stadium with its edge', () => {
+    const src = toMermaid(buildGraph(threeTier, undefined, { external: true }));
+    expect(src).toContain('  zone_world(["world<br/>outside the tiers"])\n');
+    expect(src).toContain('  zone_world -->|"tcp/80"| tier_frontend\n');
+  });
+
+  test.each([threeTier, mixed, nasty, edgePolicy])('$name: well-formed, labels decode to the model', (p) => {
+    const model = buildGraph(p, undefined, { deniedLogged: true, external: true });
     const { labels, edges } = checkMermaid(toMermaid(model));
-    const ids = mermaidIds(model.nodes.map((n) => n.name));
+    const ids = mermaidIds(model.nodes.map((n) => n.name), new Set(model.nodes.filter((n) => n.kind === 'external').map((n) => n.name)));
     expect(new Set(ids.values()).size).toBe(model.nodes.length);
     for (const n of model.nodes) expect(labels.get(ids.get(n.name)!)).toEqual(n.label);
     expect(edges).toEqual(model.edges.map((e) => [ids.get(e.src), e.kind === 'allow' ? '-->' : '-.->', e.label, ids.get(e.dst)]));
@@ -107,8 +118,14 @@ describe('toDot', () => {
   if (!hasDot && mustHaveSystem()) throw new Error('graphviz (dot) is missing: scripts/setup-system.sh should have installed it');
   if (!hasDot) console.warn('graph tests: graphviz `dot` not installed; DOT is checked as text only');
 
-  test.skipIf(!hasDot).each([threeTier, mixed, nasty])('$name: dot -Tsvg accepts it; -Tjson gives back the model', (p) => {
-    const model = buildGraph(p, undefined, { deniedLogged: true });
+  test('an external zone is an ellipse', () => {
+    expect(toDot(buildGraph(threeTier, undefined, { external: true }))).toContain(
+      '  "world" [label="world\\noutside the tiers", shape=ellipse, style=solid];\n  "frontend" -> "backend" [label="tcp/8080"];\n  "backend" -> "database" [label="tcp/5432"];\n  "world" -> "frontend" [label="tcp/80"];\n}\n',
+    );
+  });
+
+  test.skipIf(!hasDot).each([threeTier, mixed, nasty, edgePolicy])('$name: dot -Tsvg accepts it; -Tjson gives back the model', (p) => {
+    const model = buildGraph(p, undefined, { deniedLogged: true, external: true });
     const src = toDot(model);
     const svg = spawnSync('dot', ['-Tsvg'], { input: src, encoding: 'utf8' });
     expect(svg.stderr).toBe('');
@@ -123,6 +140,9 @@ describe('toDot', () => {
     expect(g.objects.map((o) => unlabel(o.label))).toEqual(model.nodes.map((n) => n.label.join('\n')));
     // Nodes are declared in model order, so graphviz numbers them (tail/head) by that order.
     const idx = (name: string): number => model.nodes.findIndex((n) => n.name === name);
-    expect(g.edges.map((e) => [e.tail, e.head, unlabel(e.label)])).toEqual(model.edges.map((e) => [idx(e.src), idx(e.dst), e.label]));
+    // graphviz lists edges by tail node (stable within one): zone -> tier edges come after the tiers'.
+    const byTail = (a: [number, number, string], b: [number, number, string]) => a[0] - b[0];
+    expect(g.edges.map((e): [number, number, string] => [e.tail, e.head, unlabel(e.label)]).sort(byTail))
+      .toEqual(model.edges.map((e): [number, number, string] => [idx(e.src), idx(e.dst), e.label]).sort(byTail));
   });
 });

@@ -24,6 +24,8 @@ function open(text: string, version = 1): PolicyDocument {
 }
 
 const TIERS = 'tier web 10.0.1.0/24;\ntier app 10.0.2.0/24 isolated;\ntier db 10.0.3.0/24 bridge db-br;\n';
+/** Two nets that overlap: 192.0.2.0/25 is in both (zone `office+vpn`). */
+const NETS = 'net office 192.0.2.0/24, 198.51.100.0/24;\nnet vpn 192.0.2.0/25;\n';
 
 describe('diagnostics', () => {
   test('ranges count UTF-16 code units, like the spans (an emoji is two)', () => {
@@ -128,6 +130,37 @@ describe('hover', () => {
     expect(hoverAt(`${TIERS}allow web -> no|pe;\n`)!.value).toBe('`nope` is not a declared tier.');
   });
 
+  test('a net: its ranges and the zones it makes, at the declaration and in a rule', () => {
+    for (const at of [`${TIERS}net off|ice 192.0.2.0/24, 198.51.100.0/24;\nnet vpn 192.0.2.0/25;\n`, `${TIERS}${NETS}allow offi|ce -> web tcp/22;\n`]) {
+      const value = hoverAt(at)!.value;
+      expect(value).toContain('net office 192.0.2.0/24, 198.51.100.0/24');
+      expect(value).toContain('| ranges | `192.0.2.0/24`, `198.51.100.0/24` |');
+      expect(value).toContain('| zones | `office+vpn` (192.0.2.0-192.0.2.127), `office` (192.0.2.128-192.0.2.255, 198.51.100.0-198.51.100.255) |');
+    }
+    expect(hoverAt(`${TIERS}net bad 192.0.2.0/33;\nallow b|ad -> web;\n`)!.value).toContain('_This net has errors');
+  });
+
+  test('world: what it means, and the zones it covers here; host: why it is refused', () => {
+    const value = hoverAt(`${TIERS}${NETS}allow wor|ld -> web tcp/443;\n`)!.value;
+    expect(value).toContain('every address outside the tiers');
+    expect(value).toContain('`any` means every tier, never `world`');
+    expect(value).toContain('`office+vpn` (192.0.2.0-192.0.2.127), `office` (');
+    expect(value).toContain('`world`.');
+    expect(hoverAt(`${TIERS}deny web -> ho|st;\n`)!.value).toContain('**host-not-managed**');
+  });
+
+  test('a rule with an external end: the classes between the tiers and the zones it covers', () => {
+    const value = hoverAt(`${TIERS}${NETS}al|low office -> web tcp/22;\ndeny world -> web;\n`)!.value;
+    expect(value).toContain('Decides **all** of the 2 flow classes it matches.');
+    expect(value).toContain('| `office+vpn -> web tcp/22` | allow | this rule |');
+    expect(value).toContain('| `office -> web tcp/22` | allow | this rule |');
+    const world = hoverAt(`${TIERS}${NETS}allow office -> web tcp/22;\nden|y world -> web;\n`)!.value;
+    expect(world).toContain('| `office -> web tcp/22` | allow | rule 1 (line 6) |');
+    // office+vpn and office: 6 classes each (tcp cut at 22, two decided by rule 1); world: 4.
+    expect(world).toContain('Decides **14** of the 16 flow classes it matches; earlier rules decide the rest.');
+    expect(world).toContain('| `office -> web tcp/23-65535` | deny | this rule |');
+  });
+
   test('nothing on default, policy, or between statements', () => {
     expect(hoverAt(`${TIERS}defa|ult deny;\n`)).toBeUndefined();
     expect(hoverAt(`${TIERS}\n|\nallow web -> app;\n`)).toBeUndefined();
@@ -148,6 +181,13 @@ describe('definition', () => {
     expect(definitionAt(`${TIERS}tier app 10.0.9.0/24;\ndeny web, a|pp -> db;\n`).result?.[0]!.range.start).toEqual({ line: 1, character: 5 });
   });
 
+  test('from a rule to the net declaration; none for world and host', () => {
+    expect(definitionAt(`${TIERS}${NETS}allow web -> v|pn;\n`).result?.[0]!.range.start).toEqual({ line: 4, character: 4 });
+    expect(definitionAt(`${TIERS}${NETS}allow web -> vpn, of|fice;\n`).result?.[0]!.range.start).toEqual({ line: 3, character: 4 });
+    expect(definitionAt(`${TIERS}${NETS}allow web -> wor|ld;\n`).result).toBeNull();
+    expect(definitionAt(`${TIERS}${NETS}allow ho|st -> web;\n`).result).toBeNull();
+  });
+
   test('none for unknown tiers, `any`, or the address value', () => {
     expect(definitionAt(`${TIERS}allow web -> no|pe;\n`).result).toBeNull();
     expect(definitionAt(`${TIERS}allow a|ny -> db;\n`).result).toBeNull();
@@ -162,17 +202,30 @@ describe('completion', () => {
   };
 
   test('tier names (in declaration order) and any at rule endpoints', () => {
-    expect(labels(`${TIERS}allow |`)).toEqual(['web', 'app', 'db', 'any']);
-    expect(labels(`${TIERS}allow web -> |`)).toEqual(['web', 'app', 'db', 'any']);
-    expect(labels(`${TIERS}allow web->|`)).toEqual(['web', 'app', 'db', 'any']);
-    expect(labels(`${TIERS}deny web, |`)).toEqual(['app', 'db', 'any']);
-    expect(labels(`${TIERS}deny web -> app, |`)).toEqual(['web', 'db', 'any']);
-    expect(labels(`${TIERS}allow we|`)).toEqual(['web', 'app', 'db', 'any']); // the client filters by prefix
+    expect(labels(`${TIERS}allow |`)).toEqual(['web', 'app', 'db', 'any', 'world']);
+    expect(labels(`${TIERS}allow web -> |`)).toEqual(['web', 'app', 'db', 'any', 'world']);
+    expect(labels(`${TIERS}allow web->|`)).toEqual(['web', 'app', 'db', 'any', 'world']);
+    expect(labels(`${TIERS}deny web, |`)).toEqual(['app', 'db', 'any', 'world']);
+    expect(labels(`${TIERS}deny web -> app, |`)).toEqual(['web', 'db', 'any', 'world']);
+    expect(labels(`${TIERS}allow we|`)).toEqual(['web', 'app', 'db', 'any', 'world']); // the client filters by prefix
+  });
+
+  test('nets (after the tiers), any and world at rule endpoints; never host', () => {
+    expect(labels(`${TIERS}${NETS}allow |`)).toEqual(['web', 'app', 'db', 'office', 'vpn', 'any', 'world']);
+    expect(labels(`${TIERS}${NETS}allow office -> |`)).toEqual(['web', 'app', 'db', 'office', 'vpn', 'any', 'world']);
+    expect(labels(`${TIERS}${NETS}deny world, |`)).toEqual(['web', 'app', 'db', 'office', 'vpn', 'any']);
+    expect(labels(`${TIERS}${NETS}deny web -> office, |`)).toEqual(['web', 'app', 'db', 'vpn', 'any', 'world']);
+    expect(labels(`${TIERS}${NETS}allow web -> world |`)).toEqual(['tcp', 'udp', 'icmp', 'log']);
+    const { text, offset } = marked(`${TIERS}${NETS}allow |`);
+    const office = complete(TextDocument.create(URI, 'tierwall', 1, text), offset).find((i) => i.label === 'office')!;
+    expect(office.detail).toBe('net office 192.0.2.0/24, 198.51.100.0/24');
+    // A net statement ends the statement before it, like a tier does.
+    expect(labels(`${TIERS}allow web -> db tcp/80\nnet office 192.0.2.0/24;\nallow |`)).toEqual(['web', 'app', 'db', 'office', 'any', 'world']);
   });
 
   test('the statement being typed need not parse, nor the ones after it', () => {
-    expect(labels(`${TIERS}allow |\ndeny web -> db;\n`)).toEqual(['web', 'app', 'db', 'any']);
-    expect(labels(`${TIERS}allow web -> db tcp/80\nallow |`)).toEqual(['web', 'app', 'db', 'any']);
+    expect(labels(`${TIERS}allow |\ndeny web -> db;\n`)).toEqual(['web', 'app', 'db', 'any', 'world']);
+    expect(labels(`${TIERS}allow web -> db tcp/80\nallow |`)).toEqual(['web', 'app', 'db', 'any', 'world']);
   });
 
   test('the word being typed is what a chosen item replaces', () => {
@@ -189,9 +242,9 @@ describe('completion', () => {
   });
 
   test('keywords at statement start; actions after default; tier options', () => {
-    expect(labels('|')).toEqual(['policy', 'tier', 'allow', 'deny', 'default', 'service']);
-    expect(labels(`${TIERS}|`)).toEqual(['policy', 'tier', 'allow', 'deny', 'default', 'service']);
-    expect(labels(`${TIERS}al|`)).toEqual(['policy', 'tier', 'allow', 'deny', 'default', 'service']);
+    expect(labels('|')).toEqual(['policy', 'tier', 'net', 'allow', 'deny', 'default', 'service']);
+    expect(labels(`${TIERS}|`)).toEqual(['policy', 'tier', 'net', 'allow', 'deny', 'default', 'service']);
+    expect(labels(`${TIERS}al|`)).toEqual(['policy', 'tier', 'net', 'allow', 'deny', 'default', 'service']);
     expect(labels(`${TIERS}default |`)).toEqual(['allow', 'deny']);
     expect(labels('tier web 10.0.1.0/24 |')).toEqual(['gateway', 'bridge', 'isolated']);
     expect(labels('tier web 10.0.1.0/24 isolated |')).toEqual(['gateway', 'bridge']);

@@ -138,7 +138,7 @@ describe.each([
       position: pos(typing, 'allow ', 6, 1),
     });
     const items = Array.isArray(completion) ? completion : completion.items;
-    expect(items.map((i) => i.label)).toEqual(['web', 'app', 'any']);
+    expect(items.map((i) => i.label)).toEqual(['web', 'app', 'any', 'world']);
 
     // shutdown, then exit -> the process ends with 0.
     expect(await client.request('shutdown', null)).toBeNull();

@@ -16,7 +16,7 @@ export type ServiceMatchModel =
   | { readonly proto: 'tcp' | 'udp'; readonly lo: number; readonly hi: number }
   | { readonly proto: 'icmp' };
 
-/** Endpoints are tier names or 'any'. No services = all traffic. */
+/** Endpoints are tier names, 'any', net names or 'world'. No services = all traffic. */
 export interface RuleModel {
   readonly action: 'allow' | 'deny';
   readonly sources: readonly string[];
@@ -46,9 +46,15 @@ export interface ContainerModel {
  * (source, destination) pairs and act against the default unless they log, so no rule shadows,
  * duplicates or is redundant with another. Warnings are still possible (service-bridges-deny).
  */
+export interface NetModel {
+  readonly name: string;
+  readonly cidrs: readonly string[]; // canonical, in 192.0.2.0/24 or 198.51.100.0/24 (never a tier)
+}
+
 export interface PolicyModel {
   readonly name: string | undefined;
   readonly tiers: readonly TierModel[];
+  readonly nets: readonly NetModel[];
   readonly rules: readonly RuleModel[];
   readonly defaultAction: 'allow' | 'deny' | undefined;
   readonly services: readonly ContainerModel[];
@@ -60,8 +66,11 @@ export interface PolicyOptions {
   readonly maxServices?: number;
 }
 
-const KEYWORDS = new Set(['policy', 'tier', 'gateway', 'bridge', 'isolated', 'ipv6', 'allow', 'deny', 'log', 'default', 'any', 'service', 'tcp', 'udp', 'icmp']);
-const name = fc.stringMatching(/^[a-z](?:[a-z0-9-]{0,8}[a-z0-9])?$/).filter((n) => !KEYWORDS.has(n) && !['host', 'none', 'bridge'].includes(n)); // Docker's predefined networks are refused
+const KEYWORDS = new Set(['policy', 'tier', 'net', 'gateway', 'bridge', 'isolated', 'ipv6', 'allow', 'deny', 'log', 'default', 'any', 'world', 'host', 'service', 'tcp', 'udp', 'icmp']);
+// Docker's predefined networks are refused; ext<N> are the nets' names.
+const name = fc.stringMatching(/^[a-z](?:[a-z0-9-]{0,8}[a-z0-9])?$/).filter((n) => !KEYWORDS.has(n) && !['host', 'none', 'bridge'].includes(n) && !/^ext\d$/.test(n));
+/** Disjoint external ranges a net may take (one each, so no net rule overlaps another's). */
+const EXTERNAL_RANGES = ['192.0.2.0/25', '192.0.2.128/26', '198.51.100.0/24', '203.0.113.16/28'];
 const IMAGES = ['nginx:1.27-alpine', 'node:20-alpine', 'postgres:16-alpine', 'redis:7', 'registry.example.com:5000/team/app:1.2.3'];
 const CAPS = ['CHOWN', 'SETUID', 'SETGID', 'NET_BIND_SERVICE', 'DAC_OVERRIDE', 'KILL'];
 const TMPFS = ['/tmp', '/var/run', '/var/cache/nginx', '/run/app:size=64m,mode=1777'];
@@ -96,6 +105,11 @@ export function policyModel(options: PolicyOptions = {}): fc.Arbitrary<PolicyMod
       rules: fc.array(
         fc.record({ src: endpoints, dst: endpoints, services: matches, log: fc.boolean(), withDefault: fc.boolean() }),
         { maxLength: options.maxRules ?? 12 },
+      ),
+      netCount: fc.integer({ min: 0, max: EXTERNAL_RANGES.length }),
+      edge: fc.array(
+        fc.record({ net: fc.integer({ min: -1, max: EXTERNAL_RANGES.length - 1 }), tier: idx, inbound: fc.boolean(), services: matches, log: fc.boolean(), withDefault: fc.boolean() }),
+        { maxLength: 4 },
       ),
       anyRule: fc.option(fc.record({ side: fc.constantFrom('src', 'dst'), tier: idx, services: matches, log: fc.boolean() }), { nil: undefined }),
       defaultAction: fc.option(fc.constantFrom('allow' as const, 'deny' as const), { nil: undefined }),
@@ -150,6 +164,21 @@ export function policyModel(options: PolicyOptions = {}): fc.Arbitrary<PolicyMod
           rules.push({ action: against, sources: a.side === 'dst' ? ['any'] : [t], destinations: a.side === 'dst' ? [t] : ['any'], services: a.services, log: a.log });
         }
       }
+      // Edge rules: one (zone, tier, direction) each; a `world` rule (net -1) only where no net rule
+      // of that tier and direction exists, as world holds every net (it would make one redundant).
+      const nets: NetModel[] = EXTERNAL_RANGES.slice(0, d.netCount).map((c, i) => ({ name: `ext${i}`, cidrs: [c] }));
+      const edgeUsed = new Set<string>();
+      for (const e of d.edge) {
+        if (e.net >= nets.length) continue;
+        const peer = e.net < 0 ? 'world' : nets[e.net]!.name;
+        const t = tier(e.tier).name;
+        const dir = e.inbound ? 'in' : 'out';
+        const key = `${peer}|${t}|${dir}`;
+        if (edgeUsed.has(key) || edgeUsed.has(`world|${t}|${dir}`) || (peer === 'world' && [...edgeUsed].some((k) => k.endsWith(`|${t}|${dir}`)))) continue;
+        edgeUsed.add(key);
+        const action = e.log && e.withDefault ? effectiveDefault : against;
+        rules.push({ action, sources: e.inbound ? [peer] : [t], destinations: e.inbound ? [t] : [peer], services: e.services, log: e.log });
+      }
       const serviceNames = d.names.slice(d.tierCount);
       let hostPort = 20000;
       const services = d.services.slice(0, serviceNames.length).map((s, i): ContainerModel => {
@@ -169,7 +198,7 @@ export function policyModel(options: PolicyOptions = {}): fc.Arbitrary<PolicyMod
           writable: s.writable,
         };
       });
-      return { name: d.name, tiers, rules, defaultAction: d.defaultAction, services };
+      return { name: d.name, tiers, nets, rules, defaultAction: d.defaultAction, services };
     });
 }
 
@@ -185,6 +214,7 @@ function lines(m: PolicyModel): Line[] {
     const opts = [...(t.gateway ? ['gateway', t.gateway] : []), ...(t.bridge ? ['bridge', t.bridge] : []), ...(t.isolated ? ['isolated'] : []), ...(t.ipv6 ? ['ipv6', t.ipv6] : [])];
     add(1, ['tier', t.name, t.subnet, ...opts, ';']);
   }
+  for (const n of m.nets) add(1, ['net', n.name, ...list(n.cidrs), ';']);
   for (const r of m.rules) {
     const svc = r.services.map((s) => (s.proto === 'icmp' ? ['icmp'] : s.lo === s.hi ? [s.proto, '/', String(s.lo)] : [s.proto, '/', String(s.lo), '-', String(s.hi)]));
     const services = svc.flatMap((s, i) => (i === 0 ? s : [',', ...s]));

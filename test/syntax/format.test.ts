@@ -31,6 +31,26 @@ describe('format', () => {
     expect(fmt('allow a\n  ->\n  b\n  tcp/80;')).toBe('allow a -> b tcp/80;\n');
   });
 
+  test('net statements and rules with world, host and nets: canonical and idempotent', () => {
+    const messy = [
+      'net  office\t192.0.2.0/24 ,198.51.100.0/24;net vpn',
+      '  203.0.113.0/24 ;  # the VPN pool',
+      'allow world->web tcp/443 ,tcp / 80;deny  web , app->world log ;',
+      'allow office,vpn -> app udp/53-54;deny host->web;',
+    ].join('\n');
+    const once = fmt(messy);
+    expect(once).toBe([
+      'net office 192.0.2.0/24, 198.51.100.0/24;',
+      'net vpn 203.0.113.0/24;  # the VPN pool',
+      'allow world -> web tcp/443, tcp/80;',
+      'deny web, app -> world log;',
+      'allow office, vpn -> app udp/53-54;',
+      'deny host -> web;',
+      '',
+    ].join('\n'));
+    expect(fmt(once)).toBe(once);
+  });
+
   test('service blocks: settings indented by 2, one per line', () => {
     expect(fmt('service web { image "x"; publish 0.0.0.0 : 80->tcp/80; cap_add A,B; writable; }')).toBe(
       'service web {\n  image "x";\n  publish 0.0.0.0:80 -> tcp/80;\n  cap_add A, B;\n  writable;\n}\n',

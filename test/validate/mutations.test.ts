@@ -19,8 +19,15 @@ const ruleOrigin = (line: number) => ({ kind: 'rule', origin: expect.objectConta
 describe('mutations of rules.v4 are caught', () => {
   it('the unmutated output validates', () => {
     // 9 pairs x 4 protocols, plus the extra port pieces: web->app tcp 80-90 (+2), web->db tcp 5000-5431,
-    // 5432, 5433-6000 (+4), app->db udp 53 (+2).
-    expect(validateIptables(policy, text, entry)).toEqual({ ok: true, classes: 44 });
+    // 5432, 5433-6000 (+4), web->db udp 5432 (+2), app->db udp 53 (+2).
+    expect(validateIptables(policy, text, entry)).toEqual({ ok: true, classes: 46 });
+  });
+
+  it('mutates both shapes of a pair: a pair chain (web -> db) and inline lines (app -> db)', () => {
+    expect(text).toMatch(/^-A TW-MUT_S0 -s 10\.70\.1\.0\/24 -d 10\.70\.3\.0\/24 .*-j TW-MUT_P0-2$/m);
+    expect(text.match(/^-A TW-MUT_P0-2 /gm)).toHaveLength(5);
+    expect(text.match(/^-A TW-MUT_S1 -s 10\.70\.2\.0\/24 -d 10\.70\.3\.0\/24 /gm)).toHaveLength(3);
+    expect(text).not.toMatch(/^:TW-MUT_P1-2 /m);
   });
 
   it('moving a rule after the default of its source chain', () => {
@@ -63,7 +70,7 @@ describe('mutations of rules.v4 are caught', () => {
   });
 
   it('dropping the LOG rule of a logged deny', () => {
-    const problems = problemsOf(deleteLine(text, /^-A TW-MUT_P1-2 .*-j LOG/));
+    const problems = problemsOf(deleteLine(text, /^-A TW-MUT_S1 .*-j LOG/));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({
       flow: { src: 'app', dst: 'db', proto: 'udp', lo: 53, hi: 53 },

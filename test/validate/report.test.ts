@@ -28,9 +28,9 @@ describe('validation diagnostics', () => {
     expect(d).toMatchObject({ code: 'validation-failed', severity: 'error', span: policy.rules[1]!.origin.span });
     expect(d.message).toBe(
       'rules.v4: NEW tcp/5432 from web (10.70.1.0/24) to db (10.70.3.0/24): the ruleset accepts and logs it at ' +
-        'TW-MUT_P0-2 rule 2 (rules.v4:31 "mut:L9"), but the policy drops and logs it (rule at mut.policy:8)',
+        'TW-MUT_P0-2 rule 4 (rules.v4:34 "mut:L9"), but the policy drops and logs it (rule at mut.policy:8)',
     );
-    expect(d.hints[0]).toMatch(/^logged by TW-MUT_P0-2 rule 1 \(rules.v4:30 "mut:L8"\) with prefix "tw:mut:L8 ": -A TW-MUT_P0-2 .* -j LOG/);
+    expect(d.hints[0]).toMatch(/^logged by TW-MUT_P0-2 rule 1 \(rules.v4:31 "mut:L8"\) with prefix "tw:mut:L8 ": -A TW-MUT_P0-2 .* -j LOG/);
     expect(d.hints[1]).toMatch(/^decided by: -A TW-MUT_P0-2 .*--dport 5000:6000 .*-j ACCEPT$/);
     expect(d.hints.at(-1)).toContain("bug in tierwall's iptables backend");
   });
@@ -39,13 +39,13 @@ describe('validation diagnostics', () => {
     const r = failed(editLine(text, /--dport 80:90/, (l) => l.replace('--dport 80:90', '--dport 80:90 --sport 1')));
     const d = problemDiagnostic(r.problems[0]!);
     expect(d.span).toBeUndefined();
-    expect(d.message).toBe("rules.v4: line 22: unknown option '--sport'");
-    expect(d.hints[0]).toMatch(/^rules\.v4:22: -A TW-MUT_S0 .*--sport 1/);
+    expect(d.message).toBe("rules.v4: line 21: unknown option '--sport'");
+    expect(d.hints[0]).toMatch(/^rules\.v4:21: -A TW-MUT_S0 .*--sport 1/);
   });
 
   it('renders like any other diagnostic', () => {
     const src = new SourceFile('mut.policy', 'policy mut;\n');
-    const r = failed(deleteLine(text, /^-A TW-MUT_P1-2 .*-j LOG/));
+    const r = failed(deleteLine(text, /^-A TW-MUT_S1 .*-j LOG/));
     const out = renderText(validationDiagnostics(r), new Map([['mut.policy', src]]), { color: false });
     expect(out).toContain('error[validation-failed]: rules.v4: NEW udp/53 from app (10.70.2.0/24) to db (10.70.3.0/24)');
   });

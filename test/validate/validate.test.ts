@@ -100,12 +100,14 @@ describe('benign rewrites still validate', () => {
   it.each([
     ['reordering disjoint destination checks', (t: string) => swapWithNext(t, /^-A TW-NASTY -d 10\.81\.1\.0/)],
     ['reordering disjoint dispatch rules', (t: string) => swapWithNext(t, /^-A TW-NASTY_D -s 10\.81\.1\.0/)],
-    ['reordering lines of one source chain for different destinations', (t: string) => swapWithNext(t, /^-A TW-NASTY_S0 -s 10\.81\.1\.0\/24 -d 10\.81\.3\.0/)],
+    // web's last line to db (inline) and its line to ops.
+    ['reordering lines of one source chain for different destinations', (t: string) => swapWithNext(t, /^-A TW-NASTY_S0 -s 10\.81\.1\.0\/24 -d 10\.81\.3\.0\/24 -p udp /)],
+    ['reordering a jump to a pair chain and an inline line', (t: string) => swapWithNext(t, /^-A TW-NASTY_S1 -s 10\.81\.2\.0\/24 -d 10\.81\.3\.0\/24 -p udp /)],
     ['a comment line and blank lines', (t: string) => t.replace('*filter\n', '*filter\n# hand edit\n\n')],
     ['counters on a declaration', (t: string) => t.replace(':TW-NASTY - [0:0]', ':TW-NASTY - [12:3400]')],
     ['-p tcp --dport without -m tcp', (t: string) => t.replaceAll('-p tcp -m tcp --dport', '-p tcp --dport')],
     ['a NEW-only match on a verdict (every probe of the policy is NEW)', (t: string) =>
-      editLine(t, /^-A TW-NASTY_P0-2 .*--dport 5430:5451/, (l) => l.replace('--dport 5430:5451', '--dport 5430:5451 -m conntrack --ctstate NEW'))],
+      editLine(t, /^-A TW-NASTY_S0 .*--dport 5430:5451/, (l) => l.replace('--dport 5430:5451', '--dport 5430:5451 -m conntrack --ctstate NEW'))],
   ])('%s', (_, mutate) => {
     const r = validateIptables(p, mutate(text), entry);
     expect(r.ok, explain(r)).toBe(true);

@@ -1,5 +1,5 @@
-// cli: `tierwall graph <file> --format mermaid|dot|svg`: tiers as nodes, allowed flows as edges
-// (the same graph REPORT.md embeds). svg pipes the DOT text through Graphviz's `dot` when installed.
+// cli: `tierwall graph <file> --format mermaid|dot|svg`: tiers and the external zones they talk to
+// as nodes, allowed flows as edges (REPORT.md embeds the same graph, tiers only). svg pipes the DOT text through Graphviz's `dot` when installed.
 import { spawnSync } from 'node:child_process';
 import { SourceFile } from '../../source/source-file.js';
 import { analyze } from '../../pipeline.js';
@@ -20,7 +20,7 @@ export function runGraph(file: string, opts: GraphOptions): number {
     printDiagnostics('text', a.diagnostics, new Map([[name, source]]));
     return EXIT.failed;
   }
-  const model = buildGraph(a.policy, undefined, { deniedLogged: opts.deniedLogged ?? false });
+  const model = buildGraph(a.policy, undefined, { deniedLogged: opts.deniedLogged ?? false, external: true });
   if (opts.format === 'mermaid') {
     process.stdout.write(toMermaid(model));
     return EXIT.ok;

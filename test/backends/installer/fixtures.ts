@@ -52,7 +52,9 @@ export function threeTier(): Policy {
 
 /** three-tier plus two rules: one more pair chain, the same networks (no trusted list changes). */
 export function threeTierV2(): Policy {
-  return loadPolicy(`${THREE_TIER_TEXT}\nallow frontend -> backend tcp/9000;\ndeny backend -> frontend tcp/22;\n`, 'three-tier.policy');
+  // frontend -> backend grows to 5 lines (L8 + a logged tcp and udp allow): more than
+  // INLINE_MAX_LINES, so v2 has a pair chain v1 lacks (the Docker suite's stale-chain test).
+  return loadPolicy(`${THREE_TIER_TEXT}\nallow frontend -> backend tcp/9000, udp/9000 log;\ndeny backend -> frontend tcp/22;\n`, 'three-tier.policy');
 }
 
 export function mesh(): Policy {

@@ -56,6 +56,9 @@ const LISTINGS: Record<string, string[]> = {
   'TW-THREE-TIER_S0': [
     row(50, 3000, 'ACCEPT', '172.20.1.0/24        172.20.1.0/24        /* three-tier:intra:frontend */'),
     row(100, 6000, 'ACCEPT', '172.20.1.0/24        172.20.2.0/24        tcp dpt:8080 /* three-tier:L8 */'),
+    // The logged deny frontend -> database: 2 lines, inline (no pair chain).
+    row(3, 180, 'LOG', '172.20.1.0/24        172.20.3.0/24        limit: avg 10/min burst 20 /* three-tier:L10 */ LOG flags 0 level 4 prefix "tw:three-tier:L10 "'),
+    row(7, 420, 'DROP', '172.20.1.0/24        172.20.3.0/24        /* three-tier:L10 */'),
     row(2, 120, 'DROP', '172.20.1.0/24        0.0.0.0/0            /* three-tier:default */'),
   ],
   'TW-THREE-TIER_S1': [
@@ -68,10 +71,6 @@ const LISTINGS: Record<string, string[]> = {
   ],
   'TW-THREE-TIER_S2': [
     row(6, 360, 'DROP', '172.20.3.0/24        0.0.0.0/0            /* three-tier:default */'),
-  ],
-  'TW-THREE-TIER_P0-2': [
-    row(3, 180, 'LOG', '172.20.1.0/24        172.20.3.0/24        limit: avg 10/min burst 20 /* three-tier:L10 */ LOG flags 0 level 4 prefix "tw:three-tier:L10 "'),
-    row(7, 420, 'DROP', '172.20.1.0/24        172.20.3.0/24        /* three-tier:L10 */'),
   ],
 };
 
@@ -243,8 +242,9 @@ describe.skipIf(!haveTools('install.sh --status/--metrics', ['bash', 'unshare'],
   });
 
   it('no chain drift when the live chains are as compiled; a missing chain is chain drift and counts nothing', () => {
-    const s = join(dir, 'ipt', 'S.TW-THREE-TIER_P0-2');
-    const l = join(dir, 'ipt', 'L.TW-THREE-TIER_P0-2');
+    // frontend's source chain, which holds L8 and L10.
+    const s = join(dir, 'ipt', 'S.TW-THREE-TIER_S0');
+    const l = join(dir, 'ipt', 'L.TW-THREE-TIER_S0');
     const [savedS, savedL] = [readFileSync(s), readFileSync(l)];
     rmSync(s);
     rmSync(l);
@@ -252,6 +252,8 @@ describe.skipIf(!haveTools('install.sh --status/--metrics', ['bash', 'unshare'],
       const fams = families(run(['--metrics']).stdout);
       expect(value(fams.get('tierwall_drift_items'), { policy: 'three-tier', kind: 'chain' })).toBe('1');
       expect(value(fams.get('tierwall_rule_packets_total'), { policy: 'three-tier', rule: 'L10', action: 'deny' })).toBe('0');
+      expect(value(fams.get('tierwall_rule_packets_total'), { policy: 'three-tier', rule: 'L8', action: 'allow' })).toBe('0');
+      expect(value(fams.get('tierwall_rule_packets_total'), { policy: 'three-tier', rule: 'default', action: 'deny' })).toBe('11');
     } finally {
       writeFileSync(s, savedS);
       writeFileSync(l, savedL);

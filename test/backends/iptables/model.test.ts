@@ -1,7 +1,7 @@
 // Targeted tests of the iptables ruleset structure (no goldens, no simulation: the kernel test
 // judges semantics). Input: hand-built IR. Checks: dispatch layout, LOG placement, scoping, comments.
 import { describe, expect, it } from 'vitest';
-import { buildIptables, quoted } from '../../../src/backends/iptables/model.js';
+import { INLINE_MAX_LINES, buildIptables, quoted } from '../../../src/backends/iptables/model.js';
 import type { IptablesModel } from '../../../src/backends/iptables/model-types.js';
 import { MAX_LOG_PREFIX, dispatchChainName, mainChainName, sourceChainName } from '../../../src/backends/shared/names.js';
 import { buildPolicy, type PolicySpec } from './build-ir.js';
@@ -149,29 +149,32 @@ describe('specific layouts', () => {
     const all = allRules(m).map((r) => r.text);
     expect(all).toContain('-s 172.20.2.0/24 -m comment --comment "three-tier:default" -j DROP');
     expect(all.filter((t) => t.includes('"three-tier:default"'))).toHaveLength(3);
-    // A pair whose rule is one line gets no chain: the line sits in the source chain.
-    expect(m.chains.find((c) => c.name === 'TW-THREE-TIER_S0')!.rules).toContain(
-      '-s 172.20.1.0/24 -d 172.20.2.0/24 -p tcp -m tcp --dport 8080 -m comment --comment "three-tier:L8" -j ACCEPT',
-    );
-    expect(m.chains.map((c) => c.name)).toEqual(['TW-THREE-TIER', 'TW-THREE-TIER_D', 'TW-THREE-TIER_S0', 'TW-THREE-TIER_S1', 'TW-THREE-TIER_S2', 'TW-THREE-TIER_P0-2']);
+    // Every pair's group is small (1 or 2 lines): no pair chains, the lines sit in the source chain.
+    expect(m.chains.map((c) => c.name)).toEqual(['TW-THREE-TIER', 'TW-THREE-TIER_D', 'TW-THREE-TIER_S0', 'TW-THREE-TIER_S1', 'TW-THREE-TIER_S2']);
     expect(all).toContain('-s 172.20.3.0/24 -d 172.20.3.0/24 -m comment --comment "three-tier:isolated:database" -j DROP');
-    const p02 = m.chains.find((c) => c.name === 'TW-THREE-TIER_P0-2')!;
-    expect(p02.rules).toEqual([
+    expect(m.chains.find((c) => c.name === 'TW-THREE-TIER_S0')!.rules).toEqual([
+      '-s 172.20.1.0/24 -d 172.20.1.0/24 -m comment --comment "three-tier:intra:frontend" -j ACCEPT',
+      '-s 172.20.1.0/24 -d 172.20.2.0/24 -p tcp -m tcp --dport 8080 -m comment --comment "three-tier:L8" -j ACCEPT',
       '-s 172.20.1.0/24 -d 172.20.3.0/24 -m limit --limit 10/min --limit-burst 20 -m comment --comment "three-tier:L10" -j LOG --log-prefix "tw:three-tier:L10 "',
       '-s 172.20.1.0/24 -d 172.20.3.0/24 -m comment --comment "three-tier:L10" -j DROP',
+      '-s 172.20.1.0/24 -m comment --comment "three-tier:default" -j DROP',
     ]);
   });
 
   it('nasty: merges overlapping ranges of one rule, keeps deny before allow, splits multiport at 15', () => {
     const m = models[1]![2];
-    const p02 = m.chains.find((c) => c.name === 'TW-NASTY_P0-2')!.rules.map(parseRule);
-    expect(p02.map((r) => [r.target, r.proto, r.dports])).toEqual([
+    // web -> db is 4 lines: inline in web's source chain, in policy order.
+    expect(m.chains.some((c) => c.name === 'TW-NASTY_P0-2')).toBe(false);
+    const webToDb = m.chains.find((c) => c.name === 'TW-NASTY_S0')!.rules.map(parseRule).filter((r) => r.dst === '10.81.3.0/24');
+    expect(webToDb.map((r) => [r.target, r.proto, r.dports])).toEqual([
       ['LOG', 'tcp', [{ lo: 5432, hi: 5432 }]],
       ['DROP', 'tcp', [{ lo: 5432, hi: 5432 }]],
       ['ACCEPT', 'tcp', [{ lo: 5430, hi: 5451 }]],
       ['ACCEPT', 'udp', [{ lo: 5432, hi: 5432 }]],
     ]);
+    // api -> web is 5 lines: a pair chain.
     const p10 = m.chains.find((c) => c.name === 'TW-NASTY_P1-0')!.rules;
+    expect(p10).toHaveLength(5);
     expect(p10.filter((t) => t.includes('-j ACCEPT') && t.includes('L15'))).toHaveLength(2);
     // ops -> any is all traffic: the `any -> api` rules before it keep their place (the shared
     // chain of `any`-source rules, entered first), then one inline DROP ends the source chain.
@@ -198,26 +201,31 @@ describe('specific layouts', () => {
     const m = buildIptables(buildPolicy({
       name: 'runs',
       tiers: ['a', 'b', 'c'].map((name, i) => ({ name, subnet: `10.7.${i}.0/24` })),
+      // a -> b: 4 + 1 lines before the barrier, 4 + 1 after it (chains); a -> c: 1 and 2 (inline).
       rules: [
-        { action: 'allow', from: ['a'], to: ['b'], services: ['tcp/1'] },
+        { action: 'allow', from: ['a'], to: ['b'], services: ['tcp/1', 'udp/1'], log: true },
         { action: 'allow', from: ['a'], to: ['c'], services: ['tcp/9'] },
         { action: 'allow', from: ['a'], to: ['b'], services: ['tcp/2'] },
         { action: 'deny', from: ['a'], to: 'any', services: ['tcp/3'] },
-        { action: 'allow', from: ['a'], to: ['b'], services: ['tcp/3'] },
+        { action: 'allow', from: ['a'], to: ['b'], services: ['tcp/3', 'udp/3'], log: true },
+        { action: 'allow', from: ['a'], to: ['c'], services: ['tcp/5'], log: true },
         { action: 'allow', from: ['a'], to: ['b'], services: ['tcp/4'] },
       ],
     }));
     const s0 = m.chains.find((c) => c.name === 'TW-RUNS_S0')!.rules.map(parseRule);
     expect(s0.map((r) => [r.dst, r.dports?.[0]?.lo, r.target])).toEqual([
       ['10.7.0.0/24', undefined, 'ACCEPT'],
-      ['10.7.1.0/24', undefined, 'TW-RUNS_P0-1'], // tcp/1 and tcp/2: one chain, in policy order
-      ['10.7.2.0/24', 9, 'ACCEPT'], // a lone line needs no chain
+      ['10.7.1.0/24', undefined, 'TW-RUNS_P0-1'], // tcp/1, udp/1 and tcp/2: one chain, in policy order
+      ['10.7.2.0/24', 9, 'ACCEPT'], // a small group needs no chain
       [undefined, 3, 'DROP'], // the barrier
       ['10.7.1.0/24', undefined, 'TW-RUNS_Q0'], // the pair again after it: a second chain
+      ['10.7.2.0/24', 5, 'LOG'], // the pair c again after it: inline, LOG and verdict in order
+      ['10.7.2.0/24', 5, 'ACCEPT'],
       [undefined, undefined, 'DROP'],
     ]);
-    expect(m.chains.find((c) => c.name === 'TW-RUNS_P0-1')!.rules.map((t) => parseRule(t).dports![0]!.lo)).toEqual([1, 2]);
-    expect(m.chains.find((c) => c.name === 'TW-RUNS_Q0')!.rules.map((t) => parseRule(t).dports![0]!.lo)).toEqual([3, 4]);
+    const ports = (name: string) => m.chains.find((c) => c.name === name)!.rules.map(parseRule).map((r) => [r.proto, r.dports![0]!.lo, r.target]);
+    expect(ports('TW-RUNS_P0-1')).toEqual([['tcp', 1, 'LOG'], ['tcp', 1, 'ACCEPT'], ['udp', 1, 'LOG'], ['udp', 1, 'ACCEPT'], ['tcp', 2, 'ACCEPT']]);
+    expect(ports('TW-RUNS_Q0')).toEqual([['tcp', 3, 'LOG'], ['tcp', 3, 'ACCEPT'], ['udp', 3, 'LOG'], ['udp', 3, 'ACCEPT'], ['tcp', 4, 'ACCEPT']]);
   });
 
   it('keeps `any`-source rules once in a shared chain, copying them only next to a source\'s own rules', () => {
@@ -231,10 +239,15 @@ describe('specific layouts', () => {
       ],
     }));
     const chain = (n: string) => m.chains.find((c) => c.name === n)!.rules.map(parseRule);
-    // a names b itself: the `any -> b` rule is copied ahead of its own rule (first match), then the
-    // shared chain for the rest, last in the run.
-    expect(chain('TW-ANYSRC_S0').map((r) => r.target)).toEqual(['ACCEPT', 'TW-ANYSRC_P0-1', 'TW-ANYSRC_A0', 'DROP']);
-    expect(chain('TW-ANYSRC_P0-1').map((r) => [r.dports![0]!.lo, r.target])).toEqual([[80, 'ACCEPT'], [70, 'DROP']]);
+    // a names b itself: the `any -> b` rule is copied ahead of its own rule (first match; a group of
+    // 2 lines, inline), then the shared chain for the rest, last in the run.
+    expect(chain('TW-ANYSRC_S0').map((r) => [r.dst, r.dports?.[0]?.lo, r.target])).toEqual([
+      ['10.8.0.0/24', undefined, 'ACCEPT'],
+      ['10.8.1.0/24', 80, 'ACCEPT'],
+      ['10.8.1.0/24', 70, 'DROP'],
+      [undefined, undefined, 'TW-ANYSRC_A0'],
+      [undefined, undefined, 'DROP'],
+    ]);
     // Every other source only jumps to the same shared chain.
     for (const k of [1, 2, 3]) expect(chain(`TW-ANYSRC_S${k}`).map((r) => r.target)).toEqual(['ACCEPT', 'TW-ANYSRC_A0', 'DROP']);
     expect(chain('TW-ANYSRC_A0').map((r) => [r.dst, r.proto, r.target])).toEqual([['10.8.1.0/24', 'tcp', 'ACCEPT'], ['10.8.2.0/24', 'udp', 'ACCEPT']]);
@@ -243,12 +256,41 @@ describe('specific layouts', () => {
   it('grows with rules + tiers, not tiers^2: pairs without rules get no line', () => {
     const T = 300;
     const tiers = Array.from({ length: T }, (_, i) => ({ name: `t${i}`, subnet: `10.${i >> 8}.${i & 255}.0/24` }));
-    const rules = tiers.map((_, i) => ({ action: 'allow' as const, from: [`t${i}`], to: [`t${(i + 1) % T}`], services: ['tcp/80', 'udp/53'] }));
+    // 3 services, logged: 6 lines per pair, more than INLINE_MAX_LINES, so each pair has a chain.
+    const rules = tiers.map((_, i) => ({ action: 'allow' as const, from: [`t${i}`], to: [`t${(i + 1) % T}`], services: ['tcp/80', 'udp/53', 'icmp'], log: true }));
     const m = buildIptables(buildPolicy({ name: 'ring', tiers, rules }));
     const lines = m.chains.reduce((n, c) => n + c.rules.length, 0);
-    // main (T + 2) + dispatch (T + 1) + per source: intra, one jump, default + the pair chain's 2 lines.
-    expect(lines).toBe(T + 2 + T + 1 + T * (3 + 2));
+    // main (T + 2) + dispatch (T + 1) + per source: intra, one jump, default + the pair chain's 6 lines.
+    expect(lines).toBe(T + 2 + T + 1 + T * (3 + 6));
     expect(m.chains).toHaveLength(2 + 2 * T);
+  });
+
+  it.each([INLINE_MAX_LINES, INLINE_MAX_LINES + 1])('a group of %i lines: inline up to INLINE_MAX_LINES, else a chain (source and shared chains)', (n) => {
+    // n one-line rules a -> b (a pair group) and n one-line rules any -> c (a shared sub-chain group).
+    const ports = Array.from({ length: n }, (_, k) => `tcp/${100 + 2 * k}`);
+    const m = buildIptables(buildPolicy({
+      name: 'inline',
+      tiers: ['a', 'b', 'c'].map((name, i) => ({ name, subnet: `10.6.${i}.0/24` })),
+      rules: [
+        ...ports.map((s) => ({ action: 'allow' as const, from: ['a'], to: ['b'], services: [s] })),
+        ...ports.map((s) => ({ action: 'allow' as const, from: 'any' as const, to: ['c'], services: [s] })),
+      ],
+    }));
+    const chain = (name: string) => m.chains.find((c) => c.name === name)?.rules.map(parseRule);
+    const inline = n <= INLINE_MAX_LINES;
+    const want = ports.map((_, k) => [100 + 2 * k, 'ACCEPT']);
+    const s0 = chain('TW-INLINE_S0')!.filter((r) => r.dst === '10.6.1.0/24');
+    const a0 = chain('TW-INLINE_A0')!;
+    if (inline) {
+      expect(s0.map((r) => [r.dports![0]!.lo, r.target])).toEqual(want);
+      expect(a0.map((r) => [r.dst, r.dports![0]!.lo, r.target])).toEqual(want.map((w) => ['10.6.2.0/24', ...w]));
+      expect(m.chains.map((c) => c.name).filter((c) => /_[PQ]|_A[1-9]/.test(c))).toEqual([]);
+    } else {
+      expect(s0.map((r) => r.target)).toEqual(['TW-INLINE_P0-1']);
+      expect(chain('TW-INLINE_P0-1')!.map((r) => [r.dports![0]!.lo, r.target])).toEqual(want);
+      expect(a0.map((r) => [r.dst, r.target])).toEqual([['10.6.2.0/24', 'TW-INLINE_A1']]);
+      expect(chain('TW-INLINE_A1')!.map((r) => [r.dports![0]!.lo, r.target])).toEqual(want);
+    }
   });
 
   it('refuses unsafe text in quoted arguments (a bug, never escaped)', () => {

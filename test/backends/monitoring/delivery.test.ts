@@ -45,12 +45,15 @@ describe.skipIf(!ready)('install.sh --metrics FILE --notify (root in own netns, 
   const state = () => join(root, 'var/lib/tierwall/three-tier/alert-state');
   const env = () => ({ PATH: tb.path, STUB_LOG: tb.log, STUB_IPT: join(dir, 'ipt'), STUB_NETS: join(dir, 'nets'), HOME: '/', TMPDIR: '/tmp', LC_ALL: 'C' });
 
-  /** The L10 LOG line's counter (the logged deny frontend -> database). */
+  /** The L10 LOG line's counter (the logged deny frontend -> database, inline in frontend's source chain). */
   const setLogged = (n: number): void => {
-    const c = 'TW-THREE-TIER_P0-2';
+    const c = 'TW-THREE-TIER_S0';
     writeFileSync(join(dir, 'ipt', `L.${c}`), [`Chain ${c} (1 references)`, HEAD,
+      row(0, 'ACCEPT', '172.20.1.0/24        172.20.1.0/24        /* three-tier:intra:frontend */'),
+      row(0, 'ACCEPT', '172.20.1.0/24        172.20.2.0/24        tcp dpt:8080 /* three-tier:L8 */'),
       row(n, 'LOG', '172.20.1.0/24        172.20.3.0/24        limit: avg 10/min burst 20 /* three-tier:L10 */ LOG flags 0 level 4 prefix "tw:three-tier:L10 "'),
-      row(n, 'DROP', '172.20.1.0/24        172.20.3.0/24        /* three-tier:L10 */')].join('\n') + '\n');
+      row(n, 'DROP', '172.20.1.0/24        172.20.3.0/24        /* three-tier:L10 */'),
+      row(0, 'DROP', '172.20.1.0/24        0.0.0.0/0            /* three-tier:default */')].join('\n') + '\n');
   };
   const netFile = (name: string) => join(dir, 'nets', name);
   const setNetwork = (name: string, present: boolean): void => {
