@@ -8,6 +8,7 @@ import { analyze, internalError, type Analysis, type StageTimings } from './pipe
 import { validateIptables, validationDiagnostics } from './validate/index.js';
 import { RULES_FILE } from './backends/iptables/backend.js';
 import { entryRuleOf } from './backends/iptables/model.js';
+import { ipv6Projection, RULES_V6_FILE, rulesV6AsV4 } from './backends/iptables/ipv6.js';
 import { k8sValidationDiagnostics, KUSTOMIZATION, validateK8s } from './validate/k8s/index.js';
 
 export interface CompileOptions extends BackendOptions {
@@ -48,6 +49,15 @@ export async function compile(source: SourceFile, target = DEFAULT_TARGET, optio
     const t1 = performance.now();
     try {
       for (const d of validationDiagnostics(validateIptables(analysis.policy, rules.content, entryRuleOf(analysis.policy.name)))) diagnostics.push(d);
+      // rules.v6, renamed back to the IPv4 stand-ins of its projection (iptables/ipv6.ts), gets the same proof.
+      const v6 = artifacts.find((a) => a.path === RULES_V6_FILE);
+      if (v6) {
+        const projected = ipv6Projection(analysis.policy);
+        const back = rulesV6AsV4(analysis.policy, v6.content);
+        for (const d of validationDiagnostics(validateIptables(projected, back, entryRuleOf(projected.name)))) {
+          diagnostics.push(d.code === 'validation-failed' ? { ...d, message: d.message.replace(/^rules\.v4/, RULES_V6_FILE) } : d);
+        }
+      }
     } catch (e) {
       diagnostics.push(internalError(e)); // a validator bug must not let unproven rules through
     }

@@ -14,9 +14,15 @@ readonly -a OWN_CHAINS=('TW-WEB-PLATFORM' 'TW-WEB-PLATFORM_D' 'TW-WEB-PLATFORM_S
 readonly OWN_CHAIN_RE='^TW-WEB-PLATFORM(_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D|E[0-9]{1,3}))?$'
 readonly -a ENTRY_RULE=('-m' 'comment' '--comment' 'tierwall:web-platform' '-j' 'TW-WEB-PLATFORM')
 readonly ENTRY_RULE_TEXT='-m comment --comment "tierwall:web-platform" -j TW-WEB-PLATFORM'
+# Dual-stack tiers ('' when none: no ip6tables is needed) and the chains of rules.v6.
+readonly IPV6_TIERS=''
+readonly ISOLATED_IPV6_TIERS=''
+readonly -a OWN_CHAINS6=()
 readonly -a NET_NAME=('edge' 'api' 'workers' 'cache' 'db' 'dns' 'monitoring')
 readonly -a NET_SUBNET=('10.40.0.0/24' '10.40.1.0/24' '10.40.2.0/24' '10.40.3.0/24' '10.40.4.0/24' '10.40.5.0/24' '10.40.9.0/24')
 readonly -a NET_GATEWAY=('10.40.0.1' '10.40.1.1' '10.40.2.1' '10.40.3.1' '10.40.4.254' '10.40.5.1' '10.40.9.1')
+readonly -a NET_SUBNET6=('' '' '' '' '' '' '')
+readonly -a NET_GATEWAY6=('' '' '' '' '' '' '')
 readonly -a NET_BRIDGE=('tw-edge' 'tw-api' 'tw-workers' 'tw-cache' 'tw-db' 'tw-dns' 'tw-mon')
 readonly -a NET_ICC=('true' 'true' 'false' 'false' 'false' 'true' 'true')
 readonly -a NET_TRUSTED=('tw-mon' 'tw-edge:tw-mon' 'tw-api:tw-mon' 'tw-edge:tw-api:tw-mon' 'tw-edge:tw-api:tw-workers:tw-mon' 'tw-edge:tw-api:tw-workers:tw-mon' '')
@@ -58,7 +64,8 @@ readonly NET_FORMAT='{{.Name}}
 {{index .Options "com.docker.network.bridge.enable_icc"}}
 {{index .Options "com.docker.network.bridge.trusted_host_interfaces"}}
 {{index .Labels "tierwall.policy"}}
-{{len .Containers}}'
+{{len .Containers}}
+{{.EnableIPv6}}'
 readonly NET_LIST_FORMAT='{{.Name}}'
 readonly FIREWALL_FORMAT='{{with .FirewallBackend}}{{.Driver}}{{end}}'
 readonly VERSION_FORMAT='{{.ServerVersion}}'
@@ -185,7 +192,7 @@ TO_CREATE=()
 CREATED_NETWORKS=()
 
 # The compared fields of network $1, one per line: name, driver, "subnet gateway;" per IPAM config,
-# bridge name, enable_icc, trusted_host_interfaces, owner label, number of containers.
+# bridge name, enable_icc, trusted_host_interfaces, owner label, number of containers, EnableIPv6.
 # Returns 2 when no network has that name, 1 (after saying why) when docker fails otherwise: a
 # daemon that does not answer must never read as "absent, create it".
 net_inspect() {
@@ -202,13 +209,20 @@ net_inspect() {
 
 # Prints one line per difference between network NET_NAME[$1] and the policy; returns 2 if absent.
 net_diff() {
-  local i=$1 info
+  local i=$1 info ipam ipv6=false
   local -a f
   info=$(net_inspect "${NET_NAME[i]}") || return
   mapfile -t f <<<"$info"
   [[ ${f[0]-} == bridge ]] || printf 'driver is %s, the policy needs bridge\n' "${f[0]-?}"
-  [[ ${f[1]-} == "${NET_SUBNET[i]} ${NET_GATEWAY[i]};" ]] ||
-    printf 'subnet and gateway are "%s", the policy has "%s %s;"\n' "${f[1]-}" "${NET_SUBNET[i]}" "${NET_GATEWAY[i]}"
+  # A dual-stack tier has a second IPAM config, IPv6's, after IPv4's (the order it was created in).
+  ipam="${NET_SUBNET[i]} ${NET_GATEWAY[i]};"
+  if [[ -n ${NET_SUBNET6[i]} ]]; then
+    ipam+="${NET_SUBNET6[i]} ${NET_GATEWAY6[i]};"
+    ipv6=true
+  fi
+  [[ ${f[1]-} == "$ipam" ]] || printf 'subnet and gateway are "%s", the policy has "%s"\n' "${f[1]-}" "$ipam"
+  # An engine or a stand-in that prints no EnableIPv6 line: absent is Docker's default, false.
+  [[ ${f[7]:-false} == "$ipv6" ]] || printf 'EnableIPv6 is %s, the policy has %s\n' "${f[7]:-false}" "$ipv6"
   [[ ${f[2]-} == "${NET_BRIDGE[i]}" ]] || printf 'bridge is "%s", the policy has "%s"\n' "${f[2]-}" "${NET_BRIDGE[i]}"
   # Docker omits enable_icc when it was not given: the default, true.
   [[ ${f[3]:-true} == "${NET_ICC[i]}" ]] || printf 'enable_icc is %s, the policy has %s\n' "${f[3]:-true}" "${NET_ICC[i]}"
@@ -428,12 +442,161 @@ rollback() {
     if [[ -n $c ]] && ! in_list "$c" "${PRE_CHAINS[@]}"; then extra+=("$c"); fi
   done <<<"$live"
   if ((${#extra[@]} > 0)); then drop_chains "${extra[@]}" || ok=0; fi
+  rollback6 || ok=0
   for name in "${CREATED_NETWORKS[@]}"; do docker network rm "$name" >/dev/null || ok=0; done
   if ((ok)); then
     warn "rolled back: tierwall's chains, its DOCKER-USER jump and the networks are as before this run"
   else
     warn "rollback incomplete: compare 'iptables -S' and 'docker network ls' with what you expect"
   fi
+}
+# ---- IPv6: tierwall's ip6tables chains for the dual-stack tiers (rules.v6, the same design as rules.v4) ----
+# Docker 20.10 has no ip6tables DOCKER-USER chain, even with "experimental" and "ip6tables" on
+# (test/lab/NOTES.md): a dual-stack tier there would be ungoverned, so apply refuses before any change.
+PRE6_JUMP=0
+PRE6_CHAINS=()
+
+xt6() { ip6tables -w "$XT_WAIT" "$@"; }
+
+# Chains of this policy (any version of it) in ip6tables, one per line.
+own_chains_live6() {
+  local out line
+  out=$(xt6 -S) || return 1
+  while IFS= read -r line; do
+    if [[ $line == '-N '* && ${line#-N } =~ $OWN_CHAIN_RE ]]; then printf '%s\n' "${line#-N }"; fi
+  done <<<"$out"
+}
+
+check_ipv6() {
+  [[ -n $IPV6_TIERS ]] || return 0
+  if planned_check "ip6tables has Docker's DOCKER-USER chain and FORWARD jumps to it (dual-stack tier(s): $IPV6_TIERS)"; then
+    return 0
+  fi
+  local why="dual-stack tier(s) $IPV6_TIERS need Docker's DOCKER-USER chain in ip6tables to govern IPv6 between the tiers"
+  local fix="use Docker >= 27 with its default ip6tables on (daemon.json without \"ip6tables\": false) and restart it, or remove the ipv6 option from the tiers; nothing was changed"
+  if ! command -v ip6tables >/dev/null 2>&1 || ! command -v ip6tables-restore >/dev/null 2>&1; then
+    die "$why, and ip6tables/ip6tables-restore are not installed; $fix"
+  fi
+  xt6 -S DOCKER-USER >/dev/null 2>&1 ||
+    die "$why, and ip6tables has no DOCKER-USER chain (Docker 20.10 never creates one, not even with \"experimental\" and \"ip6tables\"): IPv6 would be left ungoverned. Refusing; $fix"
+  xt6 -C FORWARD -j DOCKER-USER 2>/dev/null ||
+    die "$why, and ip6tables' FORWARD does not jump to DOCKER-USER, so rules there would never run; $fix"
+}
+
+# After check_br_netfilter (which loads the module): isolation of a dual-stack tier over IPv6 needs the
+# bridge to hand its IPv6 frames to ip6tables as well.
+check_br_netfilter6() {
+  [[ -n $ISOLATED_IPV6_TIERS ]] || return 0
+  local knob=/proc/sys/net/bridge/bridge-nf-call-ip6tables
+  if ((DRY_RUN)); then
+    printf '# check: %s = 1 (isolated dual-stack tiers: %s)\n' "$knob" "$ISOLATED_IPV6_TIERS"
+    return 0
+  fi
+  [[ -e $knob && $(<"$knob") == 1 ]] || die "isolated dual-stack tier(s) $ISOLATED_IPV6_TIERS need net.bridge.bridge-nf-call-ip6tables=1: run sysctl -w net.bridge.bridge-nf-call-ip6tables=1 (to keep it: a file in /etc/sysctl.d/) and run this again"
+}
+
+# Before the first change: tierwall's IPv6 chains as ip6tables-restore input, and whether the jump exists.
+snapshot6() {
+  ((DRY_RUN)) && return 0
+  [[ -n $IPV6_TIERS ]] || return 0
+  local live c rules
+  live=$(own_chains_live6) || die "cannot list the ip6tables chains"
+  PRE6_CHAINS=()
+  if [[ -n $live ]]; then mapfile -t PRE6_CHAINS <<<"$live"; fi
+  {
+    printf '*filter\n'
+    for c in "${PRE6_CHAINS[@]}"; do printf ':%s - [0:0]\n' "$c"; done
+    for c in "${PRE6_CHAINS[@]}"; do
+      rules=$(xt6 -S "$c") || die "cannot read ip6tables chain $c"
+      sed -n '/^-A /p' <<<"$rules"
+    done
+    printf 'COMMIT\n'
+  } >"$TMP_DIR/before.v6"
+  if xt6 -C DOCKER-USER "${ENTRY_RULE[@]}" 2>/dev/null; then PRE6_JUMP=1; fi
+}
+
+# rules.v6 in one ip6tables-restore transaction, then the DOCKER-USER jump, then stale IPv6 chains.
+# A policy without dual-stack tiers removes the IPv6 chains an earlier version of it left.
+apply_ipv6() {
+  local live c
+  local -a stale=()
+  if [[ -z $IPV6_TIERS ]]; then
+    ((DRY_RUN)) && return 0
+    command -v ip6tables >/dev/null 2>&1 || return 0
+    live=$(own_chains_live6 2>/dev/null) || return 0
+    [[ -n $live ]] || return 0
+    mapfile -t stale <<<"$live"
+    remove_jump6 || die "could not remove the ip6tables DOCKER-USER jump to $MAIN_CHAIN"
+    drop_chains6 "${stale[@]}" || die "could not remove the IPv6 chain(s) ${stale[*]}"
+    log "removed the IPv6 chain(s) of an earlier version: ${stale[*]}"
+    return 0
+  fi
+  if ((DRY_RUN)); then
+    printf "+ ip6tables-restore -w %s --noflush <<'RULES_V6'\n" "$XT_WAIT"
+    rules_v6
+    printf 'RULES_V6\n'
+    printf '+ %s || %s\n' "$(quote_words ip6tables -w "$XT_WAIT" -C DOCKER-USER "${ENTRY_RULE[@]}")" \
+      "$(quote_words ip6tables -w "$XT_WAIT" -I DOCKER-USER 1 "${ENTRY_RULE[@]}")"
+    return 0
+  fi
+  rules_v6 | ip6tables-restore -w "$XT_WAIT" --noflush
+  log "loaded ${#OWN_CHAINS6[@]} IPv6 chain(s) in one ip6tables-restore transaction"
+  if ! xt6 -C DOCKER-USER "${ENTRY_RULE[@]}" 2>/dev/null; then
+    xt6 -I DOCKER-USER 1 "${ENTRY_RULE[@]}"
+    log "added the ip6tables DOCKER-USER jump to $MAIN_CHAIN"
+  fi
+  live=$(own_chains_live6) || die "cannot list the ip6tables chains"
+  while IFS= read -r c; do
+    if [[ -n $c ]] && ! in_list "$c" "${OWN_CHAINS6[@]}"; then stale+=("$c"); fi
+  done <<<"$live"
+  ((${#stale[@]} == 0)) && return 0
+  drop_chains6 "${stale[@]}" || die "could not remove stale IPv6 chain(s) ${stale[*]}"
+  log "removed stale IPv6 chain(s): ${stale[*]}"
+}
+
+drop_chains6() {
+  local c failed=0
+  for c in "$@"; do xt6 -F "$c" || failed=1; done
+  for c in "$@"; do xt6 -X "$c" || failed=1; done
+  return "$failed"
+}
+
+remove_jump6() {
+  local n
+  for ((n = 0; n < 100; n++)); do
+    xt6 -C DOCKER-USER "${ENTRY_RULE[@]}" 2>/dev/null || return 0
+    xt6 -D DOCKER-USER "${ENTRY_RULE[@]}" || return 1
+  done
+  return 1
+}
+
+# rollback's IPv6 half: the jump and the chains go back to what snapshot6() saw.
+rollback6() {
+  [[ -n $IPV6_TIERS && -e $TMP_DIR/before.v6 ]] || return 0
+  local ok=0 c live
+  local -a extra=()
+  if ((!PRE6_JUMP)); then remove_jump6 || ok=1; fi
+  ip6tables-restore -w "$XT_WAIT" --noflush <"$TMP_DIR/before.v6" || ok=1
+  live=$(own_chains_live6) || ok=1
+  while IFS= read -r c; do
+    if [[ -n $c ]] && ! in_list "$c" "${PRE6_CHAINS[@]}"; then extra+=("$c"); fi
+  done <<<"$live"
+  if ((${#extra[@]} > 0)); then drop_chains6 "${extra[@]}" || ok=1; fi
+  return "$ok"
+}
+
+# --cleanup's IPv6 half: the jump and every IPv6 chain of this policy, wherever ip6tables exists.
+cleanup6() {
+  command -v ip6tables >/dev/null 2>&1 || return 0
+  local live failed=0
+  local -a chains=()
+  remove_jump6 || { warn "could not remove the ip6tables DOCKER-USER jump to $MAIN_CHAIN"; failed=1; }
+  live=$(own_chains_live6) || { warn "cannot list the ip6tables chains"; return 1; }
+  if [[ -n $live ]]; then
+    mapfile -t chains <<<"$live"
+    if drop_chains6 "${chains[@]}"; then log "removed IPv6 chain(s): ${chains[*]}"; else failed=1; fi
+  fi
+  return "$failed"
 }
 # ---- --verify: live state against the compiled policy ----
 DRIFT=()
@@ -594,6 +757,7 @@ cleanup() {
     mapfile -t chains <<<"$live"
     if drop_chains "${chains[@]}"; then log "removed chain(s): ${chains[*]}"; else failed=1; fi
   fi
+  cleanup6 || failed=1
   remove_networks || failed=1
   remove_files || failed=1
   ((failed == 0)) || die "cleanup incomplete (see the warnings above)"
@@ -1028,12 +1192,15 @@ apply() {
   make_tmp
   take_lock
   check_docker
+  check_ipv6
   check_networks
   check_br_netfilter
+  check_br_netfilter6
   check_alert_command
   check_chain_owner
   stage_files
   snapshot
+  snapshot6
   CHANGES_STARTED=1
   # A refusal before this point leaves the host, and the apply record, as they were.
   ((DRY_RUN)) || APPLY_RECORDED=1
@@ -1041,6 +1208,7 @@ apply() {
   load_rules
   ensure_jump
   remove_stale_chains
+  apply_ipv6
   COMMITTED=1
   ((DRY_RUN)) || log "applied: ${#NET_NAME[@]} network(s), ${#OWN_CHAINS[@]} chain(s), DOCKER-USER -> $MAIN_CHAIN"
   commit_files

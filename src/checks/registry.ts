@@ -12,8 +12,10 @@ import { serviceChecks } from './service-checks.js';
 import { publishWildcard } from './publish-wildcard.js';
 import { tierSpecialRanges } from './tier-special-ranges.js';
 import { netOverlap } from './net-overlap.js';
+import { ipv6Overlap } from './ipv6-overlap.js';
+import { ipv6SpecialRanges } from './ipv6-special-ranges.js';
 
-export const CHECKS: readonly Check[] = [tierOverlap, tierGateway, tierSpecialRanges, netOverlap, dockerPools, ruleSelf, ruleAnomalies, serviceChecks, publishWildcard];
+export const CHECKS: readonly Check[] = [tierOverlap, tierGateway, tierSpecialRanges, ipv6Overlap, ipv6SpecialRanges, netOverlap, dockerPools, ruleSelf, ruleAnomalies, serviceChecks, publishWildcard];
 
 export function runChecks(policy: Policy): Diagnostic[] {
   const out: Diagnostic[] = [];

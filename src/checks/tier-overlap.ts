@@ -13,20 +13,31 @@ import type { Check } from './check.js';
  * take milliseconds, and a pile of identical subnets does not become n^2 pairs.
  */
 export function earliestOverlapping(tiers: readonly Tier[]): Int32Array {
-  const n = tiers.length;
-  const order = [...tiers.keys()].sort((i, j) => {
-    const a = tiers[i]!.subnet;
-    const b = tiers[j]!.subnet;
-    return a.base - b.base || a.prefix - b.prefix || i - j;
+  return earliestOverlappingPrefixes(tiers.map((t) => ({ base: t.subnet.base, last: lastAddress(t.subnet.base, t.subnet.prefix), prefix: t.subnet.prefix })));
+}
+
+/** A prefix as the sweep sees it: first and last address (IPv4 numbers or IPv6 bigints), length. */
+export interface SweptPrefix<A extends number | bigint> {
+  readonly base: A;
+  readonly last: A;
+  readonly prefix: number;
+}
+
+/** earliestOverlapping over bare prefixes, in declaration order (ipv6-overlap.ts uses it with bigints). */
+export function earliestOverlappingPrefixes<A extends number | bigint>(prefixes: readonly SweptPrefix<A>[]): Int32Array {
+  const n = prefixes.length;
+  const order = [...prefixes.keys()].sort((i, j) => {
+    const a = prefixes[i]!;
+    const b = prefixes[j]!;
+    return (a.base < b.base ? -1 : a.base > b.base ? 1 : 0) || a.prefix - b.prefix || i - j;
   });
   const parent = new Int32Array(n).fill(-1);
   const ancMin = new Int32Array(n); // min declaration index over the tier and its ancestors
   const stack: number[] = [];
   for (const t of order) {
-    const base = tiers[t]!.subnet.base;
+    const base = prefixes[t]!.base;
     while (stack.length > 0) {
-      const top = tiers[stack[stack.length - 1]!]!.subnet;
-      if (lastAddress(top.base, top.prefix) >= base) break;
+      if (prefixes[stack[stack.length - 1]!]!.last >= base) break;
       stack.pop();
     }
     const p = stack.length > 0 ? stack[stack.length - 1]! : -1;

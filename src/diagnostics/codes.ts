@@ -23,6 +23,9 @@ export const CODES = {
   // --- values ---
   'invalid-cidr': e('Not an IPv4 prefix a.b.c.d/n.', (p) => `invalid CIDR '${p.text}': ${p.reason}`),
   'cidr-host-bits': e('The prefix has host bits set; the canonical form is suggested.', (p) => `'${p.text}' has host bits set; did you mean ${p.canonical}?`),
+  'invalid-ipv6-prefix': e('Not an IPv6 prefix ADDR/n (eight groups of 1-4 hex digits, at most one ::, n 0-128).', (p) => `invalid IPv6 prefix '${p.text}': ${p.reason}`),
+  'ipv6-host-bits': e('The IPv6 prefix has host bits set; the canonical form is suggested.', (p) => `'${p.text}' has host bits set; did you mean ${p.canonical}?`),
+  'ipv6-not-canonical': w('The IPv6 prefix is not written in its canonical form (RFC 5952: lowercase, no leading zeros, the longest run of zero groups as ::); the artifacts use the canonical form.', (p) => `'${p.text}' is written as ${p.canonical} in canonical form`),
   'invalid-address': e('Not an IPv4 address.', (p) => `invalid IPv4 address '${p.text}'`),
   'port-out-of-range': e('Ports are 1-65535.', (p) => `port ${p.port} is out of range 1-65535`),
   'port-range-reversed': e('A port range LO-HI with LO > HI.', (p) => `port range ${p.lo}-${p.hi} is reversed; did you mean ${p.hi}-${p.lo}?`),
@@ -39,6 +42,9 @@ export const CODES = {
   'gateway-reserved': e('The gateway is the network or broadcast address.', (p) => `gateway ${p.gateway} is the ${p.which} address of ${p.subnet}`),
   'subnet-too-small': e('The subnet has no room for a gateway and a container.', (p) => `subnet ${p.subnet} is too small for a Docker network (needs /30 or larger)`),
   'special-purpose-subnet': e('The subnet overlaps an IPv4 range that is not for hosts (RFC 6890): 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4, 240.0.0.0/4.', (p) => `subnet ${p.subnet} overlaps ${p.range}, ${p.what}`),
+  'ipv6-subnet-too-small': e('The IPv6 prefix is longer than /126: no room for a gateway and a container.', (p) => `IPv6 subnet ${p.subnet} of tier '${p.tier}' is too small for a Docker network (needs /126 or larger)`),
+  'ipv6-overlap': e('Two tiers whose IPv6 prefixes overlap.', (p) => `IPv6 subnet ${p.subnet} of tier '${p.tier}' overlaps ${p.other} of tier '${p.otherTier}'`),
+  'ipv6-special-purpose': e('The IPv6 prefix overlaps a range that is not for hosts: ::/128, ::1/128, ::ffff:0:0/96, 100::/64, fe80::/10, ff00::/8.', (p) => `IPv6 subnet ${p.subnet} overlaps ${p.range}, ${p.what}`),
   'docker-pool-overlap': w("The subnet overlaps Docker's default address pools; dockerd may hand it to another network.", (p) => `subnet ${p.subnet} overlaps Docker's default address pool ${p.pool}`),
   // --- rules ---
   'unknown-tier': e('A rule or service names a tier (or, in a rule, a net) that is not declared.', (p) => `unknown ${p.what ?? 'tier'} '${p.name}'${p.suggestion ? `; did you mean '${p.suggestion}'?` : ''}`),

@@ -1,10 +1,11 @@
 // ir: lowers `tier` declarations: validates names, subnets, gateways and bridges; reports
-// duplicates. Input: TierDecl[]. Output: Tier[] (only well-formed tiers) + diagnostics.
+// duplicates; the ipv6 option is lower-ipv6.ts. Input: TierDecl[]. Output: Tier[] (only well-formed tiers) + diagnostics.
 import type { TierDecl } from '../syntax/ast.js';
 import type { Tier } from './types.js';
 import type { LowerContext } from './lower-context.js';
 import { formatIpv4, parseCidr, parseIpv4 } from './ipv4.js';
 import { bridgeProblem, hostInterfaceProblem, nameProblem } from './validate-names.js';
+import { lowerTierIpv6 } from './lower-ipv6.js';
 
 /** Docker caps bridge names at 15 bytes; the default is tw-<tier> cut to fit. */
 export function defaultBridge(tier: string): string {
@@ -76,6 +77,8 @@ export function lowerTiers(ctx: LowerContext, decls: readonly TierDecl[]): { tie
       byBridge.set(bridge, { tier: name, decl: d });
     }
 
+    const ipv6 = d.ipv6 ? lowerTierIpv6(ctx, name, d.ipv6) : undefined;
+
     tiers.push({
       name,
       subnet: { text: cidr.canonical, base: cidr.base, prefix: cidr.prefix },
@@ -85,6 +88,7 @@ export function lowerTiers(ctx: LowerContext, decls: readonly TierDecl[]): { tie
       origin: ctx.origin(d.span),
       subnetSpan: d.subnet.span,
       gatewaySpan: d.gateway?.span,
+      ...(ipv6 ? { ipv6, ipv6Span: d.ipv6!.span } : {}),
     });
   }
   return { tiers, declared };

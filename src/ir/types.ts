@@ -17,6 +17,18 @@ export interface Cidr {
   readonly prefix: number;
 }
 
+/**
+ * An IPv6 prefix. `hex` is the network address as 32 hex digits (JSON has no bigint; the fixed
+ * width sorts like the number; ir/ipv6.ts fromHex6 gives the bigint).
+ */
+export interface Ipv6Subnet {
+  readonly text: string; // canonical (RFC 5952) addr/n
+  readonly hex: string;
+  readonly prefix: number;
+  /** The first address after the network address, as Docker picks it: the bridge's IPv6 address. */
+  readonly gateway: string;
+}
+
 export interface Tier {
   readonly name: string;
   readonly subnet: Cidr;
@@ -28,6 +40,9 @@ export interface Tier {
   /** Where the subnet and the gateway (when written) are, for diagnostics that point at them. */
   readonly subnetSpan?: Span;
   readonly gatewaySpan?: Span;
+  /** `ipv6 PREFIX`: the tier is dual-stack (its network has IPv6 enabled; rules.v6 governs it). */
+  readonly ipv6?: Ipv6Subnet;
+  readonly ipv6Span?: Span;
 }
 
 /**

@@ -29,7 +29,7 @@ export interface PolicyDecl {
   readonly span: Span;
 }
 
-/** `tier NAME CIDR [gateway ADDR] [bridge IFNAME] [isolated];` (options in any order) */
+/** `tier NAME CIDR [gateway ADDR] [bridge IFNAME] [isolated] [ipv6 PREFIX];` (options in any order) */
 export interface TierDecl {
   readonly kind: 'tier';
   readonly name: Word;
@@ -37,6 +37,8 @@ export interface TierDecl {
   readonly gateway: Word | undefined;
   readonly bridge: Word | undefined;
   readonly isolated: Span | undefined;
+  /** The IPv6 prefix as written (checked in lowering). */
+  readonly ipv6: Word | undefined;
   readonly span: Span;
 }
 

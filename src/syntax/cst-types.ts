@@ -51,6 +51,8 @@ export type TierOptionCstChildren = {
   Kw_bridge?: IToken[];
   bridge?: (IToken)[];
   Kw_isolated?: IToken[];
+  Kw_ipv6?: IToken[];
+  ipv6?: IToken[];
 };
 
 export interface NetDeclCstNode extends CstNode {

@@ -11,7 +11,7 @@ const CHOICES = new Map<string, string>([
   [key([T.Policy, T.Tier, T.Net, T.Allow, T.Deny, T.Default, T.Service]), STATEMENT],
   [key([T.Identifier, T.Any, T.World, T.Host]), "a tier or net name, 'any', 'world' or 'host'"],
   [key([T.Tcp, T.Udp, T.Icmp]), 'a service (tcp/PORT, udp/PORT or icmp)'],
-  [key([T.Gateway, T.Bridge, T.Isolated]), "'gateway', 'bridge' or 'isolated'"],
+  [key([T.Gateway, T.Bridge, T.Isolated, T.Ipv6]), "'gateway', 'bridge', 'isolated' or 'ipv6'"],
   [key([T.Identifier, T.NumberLit]), 'a bridge name'],
   [key([T.StringLit, T.Identifier, T.NumberLit, T.Cidr, T.Address]), 'a value (a string, name, number or address)'],
 ]);
@@ -24,6 +24,7 @@ const ROLE: Record<string, string> = {
   'netDecl:Identifier': 'a net name',
   'netDecl:Cidr': 'an address range in CIDR notation (like 192.0.2.0/24)',
   'tierOption:Address': 'an IPv4 address',
+  'tierOption:Ipv6Prefix': 'an IPv6 prefix (like fd00:1:1::/64)',
   'serviceDecl:Identifier': 'a service name',
   'ruleDecl:Arrow': "',' or '->'",
   'serviceSpec:Number': 'a port or port range',

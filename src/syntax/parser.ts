@@ -69,6 +69,7 @@ export class TierwallParser extends CstParser {
         },
       },
       { ALT: () => this.CONSUME(T.Isolated) },
+      { ALT: () => { this.CONSUME(T.Ipv6); this.CONSUME(T.Ipv6Prefix, { LABEL: 'ipv6' }); } },
     ]);
   });
 

@@ -153,3 +153,28 @@ export function matchComment(text: string, offset: number): Match {
   }
   return image(text, offset, i);
 }
+
+const COLON = 58;
+const isHex = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
+/**
+ * `[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:]*\/\d+`: an IPv6 prefix (prefix form only, `/n` required).
+ * At least two colons: every IPv6 address has them (`::/0`, `fd00::/8`, the full form has seven),
+ * and nothing else in the language does. `publish 0.0.0.0:80` stops at the first '.' (and has one
+ * colon), a name like `default` stops at 'n'. Lexed broadly (groups of any length, several `::`):
+ * lowering says what is wrong with it (invalid-ipv6-prefix).
+ */
+export function matchIpv6Prefix(text: string, offset: number): Match {
+  let i = offset;
+  let colons = 0;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === COLON) colons++;
+    else if (!isHex(c)) break;
+    i++;
+  }
+  if (colons < 2 || text.charCodeAt(i) !== SLASH || !isDigit(text.charCodeAt(i + 1))) return null;
+  i += 2;
+  while (isDigit(text.charCodeAt(i))) i++;
+  return image(text, offset, i);
+}

@@ -1,7 +1,7 @@
 // syntax: the token vocabulary of the policy language (chevrotain TokenTypes) and the words
 // the error messages use for each of them. Input: nothing. Output: token types, ordered for the lexer.
 import { createToken, Lexer, type TokenType } from 'chevrotain';
-import { matchAddress, matchCidr, matchComment, matchIdentifier, matchNumber, matchString } from './token-matchers.js';
+import { matchAddress, matchCidr, matchComment, matchIdentifier, matchIpv6Prefix, matchNumber, matchString } from './token-matchers.js';
 
 // The tokens a writer can make arbitrarily long use the hand-written matchers of token-matchers.ts
 // (each comment shows the regexp it implements): one token of 10 MB must lex, and V8's regexps
@@ -27,6 +27,7 @@ export const Net = keyword('net');
 export const Gateway = keyword('gateway');
 export const Bridge = keyword('bridge');
 export const Isolated = keyword('isolated');
+export const Ipv6 = keyword('ipv6');
 export const Allow = keyword('allow');
 export const Deny = keyword('deny');
 export const Log = keyword('log');
@@ -41,7 +42,7 @@ export const Icmp = keyword('icmp');
 
 /** Reserved words, in the order the language reference lists them. */
 export const KEYWORDS: readonly TokenType[] = [
-  Policy, Tier, Net, Gateway, Bridge, Isolated, Allow, Deny, Log, Default, Any, World, Host, Service, Tcp, Udp, Icmp,
+  Policy, Tier, Net, Gateway, Bridge, Isolated, Ipv6, Allow, Deny, Log, Default, Any, World, Host, Service, Tcp, Udp, Icmp,
 ];
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED, line_breaks: true });
@@ -81,6 +82,15 @@ export const Cidr = createToken({ name: 'Cidr', pattern: matchCidr, start_chars_
 export const Address = createToken({ name: 'Address', pattern: matchAddress, start_chars_hint: DIGITS, line_breaks: false }); // \d+(?:\.\d+)+
 export const NumberLit = createToken({ name: 'Number', pattern: matchNumber, start_chars_hint: DIGITS, line_breaks: false }); // \d+
 
+// Before Cidr/Number (`2001:db8::/32` starts with digits), keywords and names (`fd00::/8`, `add::/16`)
+// and Colon (`::/0`); it needs two colons and a `/n`, which nothing else the language writes has.
+export const Ipv6Prefix = createToken({
+  name: 'Ipv6Prefix',
+  pattern: matchIpv6Prefix, // [0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:]*\/\d+
+  start_chars_hint: [...DIGITS, ...'abcdefABCDEF:'],
+  line_breaks: false,
+});
+
 export const Arrow = createToken({ name: 'Arrow', pattern: '->' });
 export const Dash = createToken({ name: 'Dash', pattern: '-' });
 export const Comma = createToken({ name: 'Comma', pattern: ',' });
@@ -92,7 +102,7 @@ export const Slash = createToken({ name: 'Slash', pattern: '/' });
 
 /** Lexer order matters: first match wins, so longer forms come before their prefixes. */
 export const ALL_TOKENS: readonly TokenType[] = [
-  WhiteSpace, Bom, Comment, StringLit, Arrow, Cidr, Address, NumberLit,
+  WhiteSpace, Bom, Comment, StringLit, Arrow, Ipv6Prefix, Cidr, Address, NumberLit,
   ...KEYWORDS, Identifier,
   Dash, Comma, Semicolon, LBrace, RBrace, Colon, Slash,
 ];
@@ -103,6 +113,7 @@ export const TOKEN_LABEL: ReadonlyMap<TokenType, string> = new Map<TokenType, st
   [Identifier, 'a name'],
   [StringLit, 'a string'],
   [Cidr, 'a subnet like 10.0.1.0/24'],
+  [Ipv6Prefix, 'an IPv6 prefix like fd00:1:1::/64'],
   [Address, 'an IPv4 address'],
   [NumberLit, 'a number'],
   [Arrow, "'->'"],

@@ -8,6 +8,8 @@ export interface TierModel {
   readonly gateway: string | undefined;
   readonly bridge: string | undefined;
   readonly isolated: boolean;
+  /** The tier option `ipv6`: fd00:A:B:1::/64 (hex) for the tier's 10.A.B.0/24. */
+  readonly ipv6: string | undefined;
 }
 
 export type ServiceMatchModel =
@@ -64,7 +66,7 @@ export interface PolicyOptions {
   readonly maxServices?: number;
 }
 
-const KEYWORDS = new Set(['policy', 'tier', 'net', 'gateway', 'bridge', 'isolated', 'allow', 'deny', 'log', 'default', 'any', 'world', 'host', 'service', 'tcp', 'udp', 'icmp']);
+const KEYWORDS = new Set(['policy', 'tier', 'net', 'gateway', 'bridge', 'isolated', 'ipv6', 'allow', 'deny', 'log', 'default', 'any', 'world', 'host', 'service', 'tcp', 'udp', 'icmp']);
 // Docker's predefined networks are refused; ext<N> are the nets' names.
 const name = fc.stringMatching(/^[a-z](?:[a-z0-9-]{0,8}[a-z0-9])?$/).filter((n) => !KEYWORDS.has(n) && !['host', 'none', 'bridge'].includes(n) && !/^ext\d$/.test(n));
 /** Disjoint external ranges a net may take (one each, so no net rule overlaps another's). */
@@ -96,7 +98,8 @@ export function policyModel(options: PolicyOptions = {}): fc.Arbitrary<PolicyMod
       tierCount: fc.integer({ min: 1, max: maxTiers }),
       nets: fc.uniqueArray(fc.tuple(fc.nat(255), fc.nat(255)), { minLength: maxTiers, maxLength: maxTiers, selector: ([a, b]) => a * 256 + b }),
       tierOptions: fc.array(
-        fc.record({ gateway: fc.option(fc.integer({ min: 200, max: 254 }), { nil: undefined }), bridge: fc.option(fc.constantFrom('br', 'br_', 'tw-'), { nil: undefined }), isolated: fc.boolean() }),
+        fc.record({ gateway: fc.option(fc.integer({ min: 200, max: 254 }), { nil: undefined }), bridge: fc.option(fc.constantFrom('br', 'br_', 'tw-'), { nil: undefined }), isolated: fc.boolean(),
+          ipv6: fc.boolean() }),
         { minLength: maxTiers, maxLength: maxTiers },
       ),
       rules: fc.array(
@@ -136,6 +139,8 @@ export function policyModel(options: PolicyOptions = {}): fc.Arbitrary<PolicyMod
           gateway: o.gateway === undefined ? undefined : `10.${a}.${b}.${o.gateway}`,
           bridge: o.bridge === undefined ? undefined : `${o.bridge}${i}`,
           isolated: o.isolated,
+          // The trailing :1 keeps the longest zero run at the end whatever A and B are: always canonical.
+          ipv6: o.ipv6 ? `fd00:${a.toString(16)}:${b.toString(16)}:1::/64` : undefined,
         };
       });
       const tier = (k: number): TierModel => tiers[k % tiers.length]!;
@@ -206,7 +211,7 @@ function lines(m: PolicyModel): Line[] {
   const list = (xs: readonly string[]): string[] => xs.flatMap((x, i) => (i === 0 ? [x] : [',', x]));
   if (m.name !== undefined) add(0, ['policy', m.name, ';']);
   for (const t of m.tiers) {
-    const opts = [...(t.gateway ? ['gateway', t.gateway] : []), ...(t.bridge ? ['bridge', t.bridge] : []), ...(t.isolated ? ['isolated'] : [])];
+    const opts = [...(t.gateway ? ['gateway', t.gateway] : []), ...(t.bridge ? ['bridge', t.bridge] : []), ...(t.isolated ? ['isolated'] : []), ...(t.ipv6 ? ['ipv6', t.ipv6] : [])];
     add(1, ['tier', t.name, t.subnet, ...opts, ';']);
   }
   for (const n of m.nets) add(1, ['net', n.name, ...list(n.cidrs), ';']);

@@ -95,3 +95,16 @@ describe('lexer', () => {
     expect(actual).toEqual(expected);
   });
 });
+
+describe('IPv6 prefixes (tier option ipv6)', () => {
+  test('need two colons and /n; publish bindings and names are untouched', () => {
+    expect(kinds('ipv6 fd00:1:1::/64 ::/0 2001:DB8::/32 add::/16 1:2:3:4:5:6:7:8/128')).toEqual([
+      'Kw_ipv6:ipv6', 'Ipv6Prefix:fd00:1:1::/64', 'Ipv6Prefix:::/0', 'Ipv6Prefix:2001:DB8::/32', 'Ipv6Prefix:add::/16',
+      'Ipv6Prefix:1:2:3:4:5:6:7:8/128',
+    ]);
+    expect(kinds('0.0.0.0:80 1000:1000 fd00::1 deadbeef ipv6x')).toEqual([
+      'Address:0.0.0.0', 'Colon::', 'Number:80', 'Number:1000', 'Colon::', 'Number:1000',
+      'Identifier:fd00', 'Colon::', 'Colon::', 'Number:1', 'Identifier:deadbeef', 'Identifier:ipv6x',
+    ]);
+  });
+});

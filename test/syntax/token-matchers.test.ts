@@ -3,7 +3,7 @@
 // token of 10 MB per matcher, which the regexps could not match (V8 regexp stack).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchAddress, matchCidr, matchComment, matchIdentifier, matchNumber, matchString } from '../../src/syntax/token-matchers.js';
+import { matchAddress, matchCidr, matchComment, matchIdentifier, matchIpv6Prefix, matchNumber, matchString } from '../../src/syntax/token-matchers.js';
 
 type Matcher = (text: string, offset: number) => RegExpExecArray | null;
 
@@ -14,6 +14,8 @@ const CASES: readonly [string, Matcher, RegExp, string][] = [
   ['Cidr', matchCidr, /\d+(?:\.\d+)*\/\d+/y, '09./a '],
   ['Address', matchAddress, /\d+(?:\.\d+)+/y, '09./a '],
   ['Number', matchNumber, /\d+/y, '09./a '],
+  // New with the ipv6 tier option (no old regexp): the regexp states what the loop must match.
+  ['Ipv6Prefix', matchIpv6Prefix, /[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:]*\/\d+/y, ':aF09/g. '],
   ['Comment', matchComment, /#(?:[^\r\n]*[^ \t\r\n])?|\/\/(?:[^\r\n]*[^ \t\r\n])?/y, '#/ \t\r\na'],
 ];
 
@@ -41,6 +43,7 @@ describe('token matchers', () => {
     ['String', matchString, (n: number) => `"${'a\\"'.repeat(n / 3)}"`],
     ['Cidr', matchCidr, (n: number) => `${'1.'.repeat(n / 2)}1/24`],
     ['Address', matchAddress, (n: number) => `${'1.'.repeat(n / 2)}1`],
+    ['Ipv6Prefix', matchIpv6Prefix, (n: number) => `${'a:'.repeat(n / 2)}:/64`],
     ['Comment', matchComment, (n: number) => `#${'x '.repeat(n / 2)}`],
   ])('%s matches a 10 MB token whole', (_name, match, make) => {
     const text = make(10 * 1024 * 1024);

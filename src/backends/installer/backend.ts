@@ -6,6 +6,7 @@ import { diag } from '../../diagnostics/diagnostic.js';
 import { MAX_TIERS } from '../shared/names.js';
 import { buildIptables } from '../iptables/model.js';
 import { restoreText } from '../iptables/restore.js';
+import { buildIp6tables, hasIpv6 } from '../iptables/ipv6.js';
 import { systemdArtifacts } from '../systemd/backend.js';
 import { loggingArtifacts } from '../logging/backend.js';
 import { ARTIFACT_INSTALLER } from './layout.js';
@@ -15,9 +16,11 @@ import { renderInstaller } from './emit.js';
 /** The installer model of a policy, with the iptables, systemd and logging content it embeds. */
 export function installerModel(policy: Policy): InstallerModel {
   const iptables = buildIptables(policy);
+  const ip6tables = hasIpv6(policy) ? buildIp6tables(policy) : undefined;
   return buildInstaller(policy, {
     iptables,
     rulesV4: restoreText(iptables),
+    ...(ip6tables ? { ip6tables, rulesV6: restoreText(ip6tables, 'iptables/rules.v6.hbs') } : {}),
     units: systemdArtifacts(policy),
     logging: loggingArtifacts(policy),
   });

@@ -5,7 +5,7 @@ import { OWNER_LABEL, type InstallerModel } from './model.js';
 import { heredoc, shellArray, shellQuote } from './shell.js';
 
 /** The parts of install.sh, registered as partials `installer/<name>` (one file each, for size). */
-const PARTIALS = ['common', 'networks', 'chains', 'verify', 'cleanup', 'persist', 'status', 'metrics', 'notify', 'apply'] as const;
+const PARTIALS = ['common', 'networks', 'chains', 'ipv6', 'verify', 'cleanup', 'persist', 'status', 'metrics', 'notify', 'apply'] as const;
 
 /**
  * What `docker ... --format` prints for a network: the fields install.sh compares, one per line
@@ -20,6 +20,7 @@ export const NET_FORMAT = [
   '{{index .Options "com.docker.network.bridge.trusted_host_interfaces"}}',
   `{{index .Labels "${OWNER_LABEL}"}}`,
   '{{len .Containers}}',
+  '{{.EnableIPv6}}',
 ].join('\n');
 /** Docker >= 28 reports its firewall backend; `with` prints nothing on engines without the field. */
 export const FIREWALL_FORMAT = '{{with .FirewallBackend}}{{.Driver}}{{end}}';
@@ -40,7 +41,7 @@ function summary(model: InstallerModel): string {
   return model.networks
     .map((n) => {
       const extra = [n.icc === 'false' ? 'isolated' : '', n.trusted ? `trusts ${n.trusted}` : ''].filter(Boolean).join(', ');
-      return `  ${n.name}  ${n.subnet}  ${n.gateway}  ${n.bridge}${extra ? `  (${extra})` : ''}\n`;
+      return `  ${n.name}  ${n.subnet}  ${n.gateway}${n.subnet6 ? `  ${n.subnet6}  ${n.gateway6}` : ''}  ${n.bridge}${extra ? `  (${extra})` : ''}\n`;
     })
     .join('');
 }
@@ -48,7 +49,8 @@ function summary(model: InstallerModel): string {
 export function renderInstaller(model: InstallerModel): string {
   registerPartials();
   // rules.v4 is loaded from the same function it is installed from: one copy in the script.
-  const fnOf = (path: string, i: number): string => (path === model.layout.rules ? 'rules_v4' : `payload_${i}`);
+  const fnOf = (path: string, i: number): string =>
+    path === model.layout.rules ? 'rules_v4' : path === model.layout.rules6 ? 'rules_v6' : `payload_${i}`;
   const payloads = model.files.map((f, i) => ({ fn: fnOf(f.path, i), ...heredoc(`TIERWALL_${fnOf(f.path, i).toUpperCase()}`, f.content) }));
   if (!payloads.some((p) => p.fn === 'rules_v4')) throw new Error('rules.v4 is not among the installed files');
   const nets = model.networks;
@@ -60,9 +62,14 @@ export function renderInstaller(model: InstallerModel): string {
     ownChainPattern: shellQuote(model.ownChainPattern),
     entryRule: shellArray(model.entryRule),
     entryRuleText: shellQuote(model.entryRuleText),
+    ipv6Tiers: shellQuote(model.ipv6Tiers.join(', ')),
+    isolatedIpv6Tiers: shellQuote(model.isolatedIpv6Tiers.join(', ')),
+    chains6: shellArray(model.chains6),
     netName: shellArray(nets.map((n) => n.name)),
     netSubnet: shellArray(nets.map((n) => n.subnet)),
     netGateway: shellArray(nets.map((n) => n.gateway)),
+    netSubnet6: shellArray(nets.map((n) => n.subnet6)),
+    netGateway6: shellArray(nets.map((n) => n.gateway6)),
     netBridge: shellArray(nets.map((n) => n.bridge)),
     netIcc: shellArray(nets.map((n) => n.icc)),
     netTrusted: shellArray(nets.map((n) => n.trusted)),

@@ -9,6 +9,8 @@ export interface HostLayout {
   readonly stateDir: string;
   readonly script: string;
   readonly rules: string;
+  /** rules.v6, installed only by a policy with dual-stack tiers. */
+  readonly rules6: string;
   readonly unitDir: string;
   readonly rsyslogConf: string;
   readonly logrotateConf: string;
@@ -33,6 +35,7 @@ export function hostLayout(policyName: string): HostLayout {
     stateDir,
     script: `${stateDir}/install.sh`,
     rules: `${stateDir}/rules.v4`,
+    rules6: `${stateDir}/rules.v6`,
     unitDir: '/etc/systemd/system',
     // 30-: after the distribution's own drop-ins that load modules, before 50-default.conf, so
     // `stop` keeps the lines out of syslog/kern.log.

@@ -24,6 +24,9 @@ export interface InstallerNetwork {
   readonly name: string;
   readonly subnet: string;
   readonly gateway: string;
+  /** The tier's IPv6 prefix and gateway ('' for an IPv4-only tier): the network is created with --ipv6. */
+  readonly subnet6: string;
+  readonly gateway6: string;
   readonly bridge: string;
   /** com.docker.network.bridge.enable_icc as Docker reports it ("true" when the option is absent). */
   readonly icc: 'true' | 'false';
@@ -53,6 +56,11 @@ export interface InstallerModel {
   readonly entryRuleText: string;
   /** rules.v4: the one iptables-restore --noflush transaction. */
   readonly rulesV4: string;
+  /** Dual-stack tiers, and the chains of rules.v6 (both empty when the policy has no IPv6). */
+  readonly ipv6Tiers: readonly string[];
+  /** Isolated dual-stack tiers: their IPv6 traffic inside the bridge reaches ip6tables only through br_netfilter. */
+  readonly isolatedIpv6Tiers: readonly string[];
+  readonly chains6: readonly string[];
   readonly networks: readonly InstallerNetwork[];
   /** Isolated tiers need br_netfilter: traffic inside one bridge reaches iptables only through it. */
   readonly isolatedTiers: readonly string[];
@@ -69,6 +77,9 @@ export interface InstallerModel {
 export interface InstallerInputs {
   readonly iptables: IptablesModel;
   readonly rulesV4: string;
+  /** The IPv6 model and rules.v6 when the policy has dual-stack tiers. */
+  readonly ip6tables?: IptablesModel;
+  readonly rulesV6?: string;
   /** The systemd backend's three units and the logging backend's two files. */
   readonly units: readonly Artifact[];
   readonly logging: readonly Artifact[];
@@ -84,14 +95,20 @@ function networkOf(policy: Policy, t: Tier, trusted: readonly string[]): Install
   const name = networkName(policy, t);
   const icc = t.isolated ? 'false' : 'true';
   const joined = trusted.join(':');
-  const args = ['network', 'create', '--driver', 'bridge', '--subnet', t.subnet.text, '--gateway', t.gateway,
+  // Dual stack: --ipv6 and a second --subnet/--gateway pair after IPv4's (Docker pairs them in order and
+  // lists IPAM configs in that order). The gateway is given, as IPv4's: Docker reports it only then.
+  const v6 = t.ipv6 ? ['--ipv6', '--subnet', t.ipv6.text, '--gateway', t.ipv6.gateway] : [];
+  const args = ['network', 'create', '--driver', 'bridge', '--subnet', t.subnet.text, '--gateway', t.gateway, ...v6,
     '-o', `com.docker.network.bridge.name=${t.bridge}`];
   // Options are passed only when they differ from Docker's defaults, so a network an operator
   // created by hand with the same settings compares equal.
   if (icc === 'false') args.push('-o', 'com.docker.network.bridge.enable_icc=false');
   if (joined !== '') args.push('-o', `com.docker.network.bridge.trusted_host_interfaces=${joined}`);
   args.push('--label', `${OWNER_LABEL}=${policy.name}`, name);
-  return { tier: t.name, name, subnet: t.subnet.text, gateway: t.gateway, bridge: t.bridge, icc, trusted: joined, createArgs: args };
+  return {
+    tier: t.name, name, subnet: t.subnet.text, gateway: t.gateway, subnet6: t.ipv6?.text ?? '', gateway6: t.ipv6?.gateway ?? '',
+    bridge: t.bridge, icc, trusted: joined, createArgs: args,
+  };
 }
 
 export function buildInstaller(policy: Policy, inputs: InstallerInputs): InstallerModel {
@@ -116,12 +133,16 @@ export function buildInstaller(policy: Policy, inputs: InstallerInputs): Install
     entryRule: splitRuleArgs(inputs.iptables.entryRule),
     entryRuleText: inputs.iptables.entryRule,
     rulesV4: inputs.rulesV4,
+    ipv6Tiers: policy.tiers.filter((t) => t.ipv6).map((t) => t.name),
+    isolatedIpv6Tiers: policy.tiers.filter((t) => t.ipv6 && t.isolated).map((t) => t.name),
+    chains6: inputs.ip6tables?.chains.map((c) => c.name) ?? [],
     networks,
     isolatedTiers: policy.tiers.filter((t) => t.isolated).map((t) => t.name),
     layout,
     units,
     files: [
       { path: layout.rules, content: inputs.rulesV4, mode: 0o644 },
+      ...(inputs.rulesV6 === undefined ? [] : [{ path: layout.rules6, content: inputs.rulesV6, mode: 0o644 }]),
       unitFile(units.service),
       unitFile(units.monitorService),
       unitFile(units.monitorTimer),

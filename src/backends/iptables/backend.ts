@@ -1,11 +1,12 @@
 // backends/iptables: the 'iptables' backend. Input: Policy IR. Output: rules.v4 (iptables-restore
-// input for tierwall's own chains) or a backend-unsupported diagnostic.
+// input for tierwall's own chains), rules.v6 for dual-stack tiers (ipv6.ts), or a backend-unsupported diagnostic.
 import type { Backend, BackendResult } from '../types.js';
 import type { Policy } from '../../ir/types.js';
 import { diag } from '../../diagnostics/diagnostic.js';
 import { MAX_TIERS } from '../shared/names.js';
 import { buildIptables } from './model.js';
 import { restoreText } from './restore.js';
+import { buildIp6tables, hasIpv6, RULES_V6_FILE } from './ipv6.js';
 
 export const RULES_FILE = 'rules.v4';
 
@@ -19,6 +20,9 @@ export const backend: Backend = {
       return { artifacts: [], diagnostics: [diag('backend-unsupported', { backend: 'iptables', feature }, extra.origin.span)] };
     }
     const content = restoreText(buildIptables(policy));
-    return { artifacts: [{ path: RULES_FILE, content, mode: 0o644 }], diagnostics: [] };
+    const artifacts = [{ path: RULES_FILE, content, mode: 0o644 }];
+    // Only a policy with dual-stack tiers has rules.v6: an IPv4-only policy's output is unchanged.
+    if (hasIpv6(policy)) artifacts.push({ path: RULES_V6_FILE, content: restoreText(buildIp6tables(policy), 'iptables/rules.v6.hbs'), mode: 0o644 });
+    return { artifacts, diagnostics: [] };
   },
 };

@@ -26,6 +26,7 @@ export function tierDecl(cx: BuildContext, node: TierDeclCstNode): TierDecl {
   let gateway: Word | undefined;
   let bridge: Word | undefined;
   let isolated: Span | undefined;
+  let ipv6: Word | undefined;
   const seen = new Map<string, Span>();
   for (const option of c.tierOption ?? []) {
     const { keyword, value } = optionTokens(option);
@@ -44,6 +45,7 @@ export function tierDecl(cx: BuildContext, node: TierDeclCstNode): TierDecl {
     seen.set(keyword.image, span);
     if (keyword.image === 'gateway') gateway = word(cx, value!);
     else if (keyword.image === 'bridge') bridge = word(cx, value!);
+    else if (keyword.image === 'ipv6') ipv6 = word(cx, value!);
     else isolated = tokenSpan(cx, keyword);
   }
   return {
@@ -53,6 +55,7 @@ export function tierDecl(cx: BuildContext, node: TierDeclCstNode): TierDecl {
     gateway,
     bridge,
     isolated,
+    ipv6,
     span: spanFrom(cx, one(c.Kw_tier), one(c.Semicolon)),
   };
 }
@@ -71,5 +74,6 @@ function optionTokens(option: TierOptionCstNode): { keyword: IToken; value: ITok
   const c = option.children;
   if (c.Kw_gateway) return { keyword: one(c.Kw_gateway), value: one(c.gateway) };
   if (c.Kw_bridge) return { keyword: one(c.Kw_bridge), value: one(c.bridge) };
+  if (c.Kw_ipv6) return { keyword: one(c.Kw_ipv6), value: one(c.ipv6) };
   return { keyword: one(c.Kw_isolated), value: undefined };
 }
