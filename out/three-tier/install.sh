@@ -11,7 +11,7 @@ readonly POLICY='three-tier'
 readonly MAIN_CHAIN='TW-THREE-TIER'
 readonly -a OWN_CHAINS=('TW-THREE-TIER' 'TW-THREE-TIER_D' 'TW-THREE-TIER_S0' 'TW-THREE-TIER_S1' 'TW-THREE-TIER_S2')
 # Any chain of any version of this policy: stale ones are removed by apply and cleanup.
-readonly OWN_CHAIN_RE='^TW-THREE-TIER(_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D))?$'
+readonly OWN_CHAIN_RE='^TW-THREE-TIER(_(S[0-9]+|P[0-9]+-[0-9]+|Q[0-9]+|A[0-9]+|D|E[0-9]{1,3}))?$'
 readonly -a ENTRY_RULE=('-m' 'comment' '--comment' 'tierwall:three-tier' '-j' 'TW-THREE-TIER')
 readonly ENTRY_RULE_TEXT='-m comment --comment "tierwall:three-tier" -j TW-THREE-TIER'
 # Dual-stack tiers ('' when none: no ip6tables is needed) and the chains of rules.v6.
@@ -44,13 +44,13 @@ readonly LOCK_WAIT=120
 # ('' when it does not log) and Prometheus labels; the other label sets; the policy hash; the files.
 readonly -a RULE_TAG=('L8' 'L9' 'L10' 'L11' 'default')
 readonly -a RULE_ACTION=('allow' 'allow' 'deny' 'allow' 'deny')
-readonly -a RULE_TEXT=('line 8: allow frontend -> backend tcp/8080;' 'line 9: allow backend -> database tcp/5432;' 'line 10: deny frontend -> database log;' 'line 11: allow  -> frontend tcp/80;' 'line 13: default deny;')
+readonly -a RULE_TEXT=('line 8: allow frontend -> backend tcp/8080;' 'line 9: allow backend -> database tcp/5432;' 'line 10: deny frontend -> database log;' 'line 11: allow world -> frontend tcp/80;' 'line 13: default deny;')
 readonly -a RULE_LOG_PREFIX=('' '' 'tw:three-tier:L10 ' '' '')
 readonly -a RULE_LABELS=('policy="three-tier",rule="L8",action="allow"' 'policy="three-tier",rule="L9",action="allow"' 'policy="three-tier",rule="L10",action="deny"' 'policy="three-tier",rule="L11",action="allow"' 'policy="three-tier",rule="default",action="deny"')
 readonly -a NET_LABELS=('policy="three-tier",network="frontend"' 'policy="three-tier",network="backend"' 'policy="three-tier",network="database"')
 readonly POLICY_LABELS='policy="three-tier"'
-readonly POLICY_INFO_LABELS='policy="three-tier",hash="22e682a13abff96b4cd272a3865d565a15508c9cc428c965ec3209837c41e7e1"'
-readonly POLICY_HASH='22e682a13abff96b4cd272a3865d565a15508c9cc428c965ec3209837c41e7e1'
+readonly POLICY_INFO_LABELS='policy="three-tier",hash="83fe1801cd9cb8ce4b56a0e7545cd57d70f8e4a68f2567794c75540aa1163984"'
+readonly POLICY_HASH='83fe1801cd9cb8ce4b56a0e7545cd57d70f8e4a68f2567794c75540aa1163984'
 readonly LOG_FILE='/var/log/tierwall/three-tier.log'
 readonly APPLY_STATE_FILE='/var/lib/tierwall/three-tier/last-apply'
 readonly METRICS_FILE='/var/lib/node_exporter/textfile_collector/tierwall_three-tier.prom'
@@ -1362,11 +1362,17 @@ rules_v4() {
 -A TW-THREE-TIER -d 172.20.1.0/24 -m comment --comment "three-tier:to:frontend" -j TW-THREE-TIER_D
 -A TW-THREE-TIER -d 172.20.2.0/24 -m comment --comment "three-tier:to:backend" -j TW-THREE-TIER_D
 -A TW-THREE-TIER -d 172.20.3.0/24 -m comment --comment "three-tier:to:database" -j TW-THREE-TIER_D
+-A TW-THREE-TIER -s 172.20.1.0/24 -m comment --comment "three-tier:default" -j DROP
+-A TW-THREE-TIER -s 172.20.2.0/24 -m comment --comment "three-tier:default" -j DROP
+-A TW-THREE-TIER -s 172.20.3.0/24 -m comment --comment "three-tier:default" -j DROP
 -A TW-THREE-TIER -m comment --comment "three-tier:foreign" -j RETURN
 -A TW-THREE-TIER_D -s 172.20.1.0/24 -m comment --comment "three-tier:from:frontend" -j TW-THREE-TIER_S0
 -A TW-THREE-TIER_D -s 172.20.2.0/24 -m comment --comment "three-tier:from:backend" -j TW-THREE-TIER_S1
 -A TW-THREE-TIER_D -s 172.20.3.0/24 -m comment --comment "three-tier:from:database" -j TW-THREE-TIER_S2
--A TW-THREE-TIER_D -m comment --comment "three-tier:foreign" -j RETURN
+-A TW-THREE-TIER_D -d 172.20.1.0/24 -p tcp -m conntrack --ctorigdstport 80 --ctdir ORIGINAL -m comment --comment "three-tier:L11" -j ACCEPT
+-A TW-THREE-TIER_D -d 172.20.1.0/24 -m comment --comment "three-tier:default" -j DROP
+-A TW-THREE-TIER_D -d 172.20.2.0/24 -m comment --comment "three-tier:default" -j DROP
+-A TW-THREE-TIER_D -d 172.20.3.0/24 -m comment --comment "three-tier:default" -j DROP
 -A TW-THREE-TIER_S0 -s 172.20.1.0/24 -d 172.20.1.0/24 -m comment --comment "three-tier:intra:frontend" -j ACCEPT
 -A TW-THREE-TIER_S0 -s 172.20.1.0/24 -d 172.20.2.0/24 -p tcp -m tcp --dport 8080 -m comment --comment "three-tier:L8" -j ACCEPT
 -A TW-THREE-TIER_S0 -s 172.20.1.0/24 -d 172.20.3.0/24 -m limit --limit 10/min --limit-burst 20 -m comment --comment "three-tier:L10" -j LOG --log-prefix "tw:three-tier:L10 "
