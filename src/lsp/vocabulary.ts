@@ -22,6 +22,7 @@ export const TIER_OPTIONS: readonly Term[] = [
   { label: 'gateway', detail: 'gateway ADDR — the bridge address inside the subnet (default: the first host)' },
   { label: 'bridge', detail: 'bridge IFNAME — the Linux bridge interface name (1-15 bytes)' },
   { label: 'isolated', detail: 'isolated — containers in this tier cannot reach each other' },
+  { label: 'ipv6', detail: 'ipv6 PREFIX — make the tier dual-stack with this IPv6 prefix (rules.v6 mirrors the policy)' },
 ];
 
 /** What may follow the destinations of a rule. */

@@ -1,11 +1,12 @@
 // docker tests: dual-stack tiers (tier option `ipv6`) installed by install.sh on a real dockerd in a lab
 // namespace (test/lab/lab.ts). 28.5: the networks get IPv6 as compiled, rules.v6 is loaded into ip6tables,
 // and IPv6 flows between the tiers are open or closed exactly as the Evaluator says; cleanup removes it.
+// At the edge, an outside IPv6 host reaches published ports and egress goes out as the Evaluator says.
 // 20.10: ip6tables has no DOCKER-USER chain (test/lab/NOTES.md), so install.sh refuses and changes nothing.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engines, requireLabPrerequisites, startLab, type Lab, type Proto, type RunResult } from '../lab/lab.js';
+import { engines, requireLabPrerequisites, run, startLab, type Lab, type Proto, type RunResult } from '../lab/lab.js';
 import { Evaluator } from '../../src/eval/evaluate.js';
 import { formatIpv4 } from '../../src/ir/ipv4.js';
 import { formatIpv6, fromHex6 } from '../../src/ir/ipv6.js';
@@ -23,6 +24,8 @@ allow web -> app tcp/8080, icmp;
 allow app -> db tcp/5432 log;
 allow web -> db udp/53;
 allow web -> legacy tcp/8080;
+allow world -> web tcp/15480;
+allow web -> world tcp/443;
 default deny;
 `, 'dual.policy');
 const TCP = [8080, 5432];
@@ -126,6 +129,46 @@ describe.skipIf(!has('28.5'))('dual-stack tiers on Docker 28.5', () => {
     const counted = (await lab.exec('ip6tables', ['-w', '5', '-v', '-S'])).stdout;
     expect(counted).toMatch(/-s fd00:61:1::\/64 -d fd00:61:2::\/112 -p tcp -m tcp --dport 8080 .*-c [1-9]\d* /);
   }, 400_000);
+
+  it('IPv6 at the edge: published ports and egress for an outside IPv6 host are open or closed as the Evaluator says', async () => {
+    // An outside namespace joined to the lab by a veth, with an IPv6 address on each end (nodad: usable
+    // at once). An IPv6 address outside the tiers is in `world` (nets are IPv4 ranges).
+    const out = await lab.addOutside();
+    const host6 = 'fd00:198::1';
+    const outside6 = 'fd00:198::2';
+    await run('ip', ['-n', lab.ns, 'addr', 'add', `${host6}/64`, 'dev', 'tw-up', 'nodad']);
+    await run('ip', ['-n', out.ns, 'addr', 'add', `${outside6}/64`, 'dev', 'tw-out', 'nodad']);
+    await lab.listenOutside('tcp', 443, { ipv6: true });
+    await lab.listenOutside('tcp', 8443, { ipv6: true });
+    // web publishes 8080 as 15480 (world may) and 8081 as 15482 (no rule); db publishes 5432 as 15481.
+    await lab.runContainer('edge-web', 'web', { tcp: [8080, 8081], udp: [], runArgs: ['-p', '15480:8080', '-p', '15482:8081'] });
+    await lab.runContainer('edge-db', 'db', { tcp: [5432], udp: [], runArgs: ['-p', '15481:5432'] });
+    const ev = new Evaluator(POLICY);
+    const want = (src: string, dst: string, port: number) => (ev.evaluate({ src, dst, proto: 'tcp', port }).action === 'allow' ? 'open' : 'closed');
+    const fromOutside = async (port: number): Promise<'open' | 'closed'> => {
+      const r = await lab.execOutside('timeout', ['10', '/bin/busybox', 'nc', '-w', '2', host6, String(port)], { allowFail: true, timeoutMs: 20_000 });
+      return r.status === 0 && r.stdout.includes('ok') ? 'open' : 'closed';
+    };
+    const seen = {
+      in15480: await fromOutside(15480),
+      in15482: await fromOutside(15482),
+      in15481: await fromOutside(15481),
+      webOut443: await probe6('edge-web', outside6, 'tcp', 443),
+      webOut8443: await probe6('edge-web', outside6, 'tcp', 8443),
+      dbOut443: await probe6('edge-db', outside6, 'tcp', 443),
+    };
+    const expected = {
+      in15480: want('world', 'web', 15480),
+      in15482: want('world', 'web', 15482),
+      in15481: want('world', 'db', 15481),
+      webOut443: want('web', 'world', 443),
+      webOut8443: want('web', 'world', 8443),
+      dbOut443: want('db', 'world', 443),
+    };
+    expect(seen).toEqual(expected);
+    expect(new Set(Object.values(expected))).toEqual(new Set(['open', 'closed'])); // both answers are asked for
+    for (const name of ['edge-web', 'edge-db']) await lab.docker(['rm', '-f', name], { timeoutMs: 60_000 });
+  }, 300_000);
 
   it('--cleanup removes the IPv6 jump and chains with the rest', async () => {
     for (const name of addr6.keys()) await lab.docker(['rm', '-f', name], { timeoutMs: 60_000 });

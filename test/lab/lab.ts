@@ -256,12 +256,15 @@ export class Lab {
    * Resolves once it listens (bounded, 10 s). The socat command line names the lab dir, so stop() (and the
    * watchdog) end it with the lab's other processes.
    */
-  async listenOutside(proto: 'tcp' | 'udp', port: number): Promise<void> {
+  async listenOutside(proto: 'tcp' | 'udp', port: number, opts: { ipv6?: boolean } = {}): Promise<void> {
     if (!this.outside) throw new Error('addOutside() first');
     checkPort(port);
     const reply = join(this.dir, `outside-${proto}-reply.sh`);
     writeFileSync(reply, proto === 'tcp' ? '#!/bin/sh\necho "ok $SOCAT_PEERADDR:$SOCAT_PEERPORT"\n' : '#!/bin/sh\ncat\n', { mode: 0o755 });
-    const listen = proto === 'tcp' ? `TCP-LISTEN:${port},fork,reuseaddr` : `UDP-RECVFROM:${port},fork,reuseaddr`;
+    // ipv6: an IPv6-only socket (socat's TCP-LISTEN is IPv4), so one port can have a listener per family.
+    const listen = opts.ipv6
+      ? `${proto === 'tcp' ? 'TCP6-LISTEN' : 'UDP6-RECVFROM'}:${port},fork,reuseaddr,ipv6only=1`
+      : proto === 'tcp' ? `TCP-LISTEN:${port},fork,reuseaddr` : `UDP-RECVFROM:${port},fork,reuseaddr`;
     const child = spawn('nsenter', [`--net=/run/netns/${this.outside.ns}`, 'socat', listen, `EXEC:${reply}`],
       { detached: true, stdio: 'ignore' });
     child.on('error', () => { /* seen below: nothing listens */ });

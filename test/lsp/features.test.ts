@@ -246,8 +246,8 @@ describe('completion', () => {
     expect(labels(`${TIERS}|`)).toEqual(['policy', 'tier', 'net', 'allow', 'deny', 'default', 'service']);
     expect(labels(`${TIERS}al|`)).toEqual(['policy', 'tier', 'net', 'allow', 'deny', 'default', 'service']);
     expect(labels(`${TIERS}default |`)).toEqual(['allow', 'deny']);
-    expect(labels('tier web 10.0.1.0/24 |')).toEqual(['gateway', 'bridge', 'isolated']);
-    expect(labels('tier web 10.0.1.0/24 isolated |')).toEqual(['gateway', 'bridge']);
+    expect(labels('tier web 10.0.1.0/24 |')).toEqual(['gateway', 'bridge', 'isolated', 'ipv6']);
+    expect(labels('tier web 10.0.1.0/24 isolated |')).toEqual(['gateway', 'bridge', 'ipv6']);
     expect(labels('tier web 10.0.1.0/24 bridge |')).toEqual([]);
   });
 

@@ -12,12 +12,14 @@
 // The projection: a flow between two dual-stack tiers is decided by the same rules, in the same
 // order, as over IPv4, so rules keep their positions (and their tags, LOG prefixes and comments)
 // and only lose the tiers that have no IPv6 prefix. A tier without one has no IPv6 address: there
-// is no IPv6 path to or from it (Docker's own isolation drops what might try). Rules with an
-// external end (a net or `world`) match nothing in it: nets are IPv4 ranges, and traffic from
-// outside the tiers is not decided by tierwall's chains (the main chain RETURNs it).
-import type { Policy, Rule, Tier } from '../../ir/types.js';
+// is no IPv6 path to or from it (Docker's own isolation drops what might try). At the host's edge
+// an IPv6 address outside the tiers is in `world` (nets are IPv4 ranges): rules keep their `world`
+// ends and lose their nets, so the edge lines (ingress by --ctorigdstport, egress, the default) hold
+// for IPv6 too; Docker 28 DNATs published ports over IPv6 like over IPv4 (test/lab/NOTES.md).
+import { WORLD, type Policy, type Rule, type Tier } from '../../ir/types.js';
 import type { IptablesModel } from './model-types.js';
-import { buildIptables } from './model.js';
+import { buildIptables, quoted } from './model.js';
+import { ruleComment } from '../shared/names.js';
 
 export const RULES_V6_FILE = 'rules.v6';
 
@@ -27,18 +29,15 @@ export const hasIpv6 = (policy: Policy): boolean => policy.tiers.some((t) => t.i
 /** The dual-stack part of the policy, with IPv4 subnets as the tiers' stand-in addresses. */
 export function ipv6Projection(policy: Policy): Policy {
   const dual = new Set(policy.tiers.filter((t) => t.ipv6).map((t) => t.name));
-  const rule = (r: Rule): Rule => {
-    const external = r.externalSources.length > 0 || r.externalDestinations.length > 0;
-    return {
-      ...r,
-      sources: external ? [] : r.sources.filter((n) => dual.has(n)),
-      destinations: external ? [] : r.destinations.filter((n) => dual.has(n)),
-      sourceAny: !external && r.sourceAny,
-      destinationAny: !external && r.destinationAny,
-      externalSources: [],
-      externalDestinations: [],
-    };
-  };
+  const world = (ends: readonly string[]): string[] => ends.filter((e) => e === WORLD);
+  // `any` keeps its meaning (every tier of the projection: the list is filtered the same way).
+  const rule = (r: Rule): Rule => ({
+    ...r,
+    sources: r.sources.filter((n) => dual.has(n)),
+    destinations: r.destinations.filter((n) => dual.has(n)),
+    externalSources: world(r.externalSources),
+    externalDestinations: world(r.externalDestinations),
+  });
   return { ...policy, tiers: policy.tiers.filter((t) => dual.has(t.name)), nets: [], rules: policy.rules.map(rule) };
 }
 
@@ -64,11 +63,29 @@ export function renameRule(rule: string, map: ReadonlyMap<string, string>, proto
 const TO_V6_PROTO = new Map([['icmp', 'ipv6-icmp']]);
 const TO_V4_PROTO = new Map([['ipv6-icmp', 'icmp']]);
 
-/** The ip6tables ruleset: the projection's model with IPv6 prefixes and ipv6-icmp. */
+/**
+ * Neighbour solicitations and advertisements (ICMPv6 135, 136): IPv6's ARP. With br_netfilter they
+ * pass ip6tables FORWARD when two containers of one tier find each other, sent to a solicited-node
+ * multicast address, which no tier holds: the edge's default would drop them and the tier would go
+ * silent inside itself. They are accepted first, whatever the policy: a node discards NDP that
+ * crossed a router (hop limit 255), so they never carry traffic between tiers or from outside.
+ * Measured in test/docker/dual-stack.docker.test.ts (intra-tier flows).
+ */
+export const NDP_TYPES = [135, 136] as const;
+
+function ndpLines(policyName: string): string[] {
+  return NDP_TYPES.map((t) => `-p ipv6-icmp -m icmp6 --icmpv6-type ${t} -m comment --comment ${quoted(ruleComment(policyName, 'ndp'))} -j ACCEPT`);
+}
+
+/** The ip6tables ruleset: the projection's model with IPv6 prefixes and ipv6-icmp, NDP let through. */
 export function buildIp6tables(policy: Policy): IptablesModel {
   const model = buildIptables(ipv6Projection(policy));
   const map = renames(policy.tiers);
-  return { ...model, chains: model.chains.map((c) => ({ name: c.name, rules: c.rules.map((r) => renameRule(r, map, TO_V6_PROTO)) })) };
+  const chains = model.chains.map((c) => ({ name: c.name, rules: c.rules.map((r) => renameRule(r, map, TO_V6_PROTO)) }));
+  // Right after the established line of the main chain (the model's first line there).
+  const main = chains.find((c) => c.name === model.mainChain)!;
+  main.rules.splice(1, 0, ...ndpLines(policy.name));
+  return { ...model, chains };
 }
 
 /**
@@ -77,8 +94,12 @@ export function buildIp6tables(policy: Policy): IptablesModel {
  */
 export function rulesV6AsV4(policy: Policy, text: string): string {
   const back = new Map([...renames(policy.tiers)].map(([v4, v6]) => [v6, v4]));
+  // The NDP lines exist only in IPv6 and decide no flow of the policy: the reader leaves them out,
+  // exactly as written (any other line with an ICMPv6 type is read, and refused, like the rest).
+  const ndp = new Set(ndpLines(policy.name));
   return text
     .split('\n')
+    .filter((l) => !(l.startsWith('-A ') && ndp.has(l.slice(l.indexOf(' ', 3) + 1))))
     .map((l) => (l.startsWith('-A ') ? renameRule(l, back, TO_V4_PROTO) : l))
     .join('\n');
 }
