@@ -96,6 +96,19 @@ describe.skipIf(!has('28.5'))('dual-stack tiers on Docker 28.5', () => {
     expect(again.stdout).not.toContain('created network');
   }, 240_000);
 
+  it('--verify compares the IPv6 chains too: a deleted ip6tables rule is drift (exit 3), apply repairs it', async () => {
+    const ok = await apply(['--verify']);
+    expectStatus(ok, 0);
+    expect(ok.stdout).toMatch(/no drift: \d+ chain\(s\) and \d+ IPv6 chain\(s\)/);
+    await lab.exec('ip6tables', ['-w', '5', '-D', 'TW-DUAL', '-d', 'fd00:61:2::/112', '-m', 'comment', '--comment', 'dual:to:app', '-j', 'TW-DUAL_D']);
+    const drifted = await apply(['--verify']);
+    expectStatus(drifted, 3);
+    expect(drifted.stdout).toContain('IPv6 chain TW-DUAL differs from the compiled policy');
+    expect(drifted.stdout).toContain('< -A TW-DUAL -d fd00:61:2::/112 -m comment --comment "dual:to:app" -j TW-DUAL_D');
+    expectStatus(await apply(), 0);
+    expectStatus(await apply(['--verify']), 0);
+  }, 240_000);
+
   it('IPv6 flows between the dual-stack tiers are open or closed as the Evaluator says', async () => {
     for (const t of DUAL) {
       for (const n of [10, 11]) {
