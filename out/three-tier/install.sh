@@ -594,6 +594,43 @@ cleanup6() {
   fi
   return "$failed"
 }
+
+# --verify's IPv6 half (collect_drift): the live ip6tables chains and jump against rules.v6, listed by
+# this host's ip6tables in a scratch network namespace, as expected_rules does for rules.v4.
+canonical_listing6() {
+  local c
+  rules_v6 | ip6tables-restore -w "$XT_WAIT"
+  xt6 -N DOCKER-USER
+  xt6 -A DOCKER-USER "${ENTRY_RULE[@]}"
+  for c in "${OWN_CHAINS6[@]}"; do xt6 -S "$c"; done
+  xt6 -S DOCKER-USER | sed -n '/^-A /p'
+}
+
+verify_chains6() {
+  [[ -n $IPV6_TIERS ]] || return 0
+  local out script c want have live n jump
+  script="set -euo pipefail; $(declare -p OWN_CHAINS6 ENTRY_RULE XT_WAIT); $(declare -f xt6 rules_v6 canonical_listing6); canonical_listing6"
+  if ! out=$(unshare --net -- "$BASH" -c "$script" 2>"$TMP_DIR/scratch6.err"); then
+    drift chain "cannot list the compiled IPv6 rules in a scratch network namespace ($(head -n1 "$TMP_DIR/scratch6.err")): IPv6 not verified"
+    return 0
+  fi
+  jump=$(grep '^-A DOCKER-USER ' <<<"$out") || true
+  for c in "${OWN_CHAINS6[@]}"; do
+    want=$(awk -v c="$c" '$2 == c' <<<"$out")
+    if ! have=$(xt6 -S "$c" 2>/dev/null); then
+      drift chain "IPv6 chain $c is missing"
+    elif [[ $have != "$want" ]]; then
+      drift chain "IPv6 chain $c differs from the compiled policy ('<' compiled, '>' live):"$'\n'"$(diff <(printf '%s\n' "$want") <(printf '%s\n' "$have") | grep '^[<>]')"
+    fi
+  done
+  live=$(own_chains_live6) || die "cannot list the ip6tables chains"
+  while IFS= read -r c; do
+    if [[ -n $c ]] && ! in_list "$c" "${OWN_CHAINS6[@]}"; then drift chain "IPv6 chain $c is not in the compiled policy (stale; apply removes it)"; fi
+  done <<<"$live"
+  have=$(xt6 -S DOCKER-USER 2>/dev/null) || have=''
+  n=$(grep -cxF -- "$jump" <<<"$have") || true
+  ((n == 1)) || drift jump "ip6tables' DOCKER-USER jumps to $MAIN_CHAIN $n time(s), expected once: $jump"
+}
 # ---- --verify: live state against the compiled policy ----
 DRIFT=()
 # The kind of each DRIFT entry (chain, jump, network), for --metrics.
@@ -691,6 +728,7 @@ collect_drift() {
   docker_reachable
   expected_rules
   verify_chains
+  verify_chains6
   verify_networks
 }
 
@@ -701,7 +739,9 @@ verify() {
   take_lock
   collect_drift
   if ((${#DRIFT[@]} == 0)); then
-    log "no drift: ${#OWN_CHAINS[@]} chain(s), the DOCKER-USER jump and ${#NET_NAME[@]} network(s) match the compiled policy"
+    local six=''
+    ((${#OWN_CHAINS6[@]} == 0)) || six=" and ${#OWN_CHAINS6[@]} IPv6 chain(s)"
+    log "no drift: ${#OWN_CHAINS[@]} chain(s)$six, the DOCKER-USER jump and ${#NET_NAME[@]} network(s) match the compiled policy"
     return 0
   fi
   local d
