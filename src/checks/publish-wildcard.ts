@@ -9,7 +9,7 @@
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { WORLD, type Policy } from '../ir/types.js';
 import type { Check } from './check.js';
-import { Evaluator } from '../eval/evaluate.js';
+import { Evaluator, type Verdict } from '../eval/evaluate.js';
 
 /** The host address Docker reads as "every IPv4 address of the host". */
 export const WILDCARD = '0.0.0.0';
@@ -24,9 +24,17 @@ export const publishWildcard: Check = {
     for (const s of policy.services) {
       for (const b of s.publish) {
         if (b.hostAddress !== WILDCARD) continue;
-        const open = s.tiers.find((t) => ev.evaluate({ src: WORLD, dst: t, proto: b.proto, port: b.hostPort }).action === 'allow');
-        if (open === undefined) continue;
-        const verdict = ev.evaluate({ src: WORLD, dst: open, proto: b.proto, port: b.hostPort });
+        // The first of the service's tiers that world may reach on this port, with the verdict saying why.
+        let open: string | undefined;
+        let verdict: Verdict | undefined;
+        for (const t of s.tiers) {
+          const v = ev.evaluate({ src: WORLD, dst: t, proto: b.proto, port: b.hostPort });
+          if (v.action !== 'allow') continue;
+          open = t;
+          verdict = v;
+          break;
+        }
+        if (open === undefined || verdict === undefined) continue;
         const why = verdict.reason.kind === 'rule' ? [{ span: verdict.reason.rule.origin.span, message: 'this rule lets every outside address in' }] : policy.defaultOrigin ? [{ span: policy.defaultOrigin.span, message: 'the default lets every outside address in' }] : [];
         out.push(
           diag('publish-wildcard', { binding: `${b.hostAddress}:${b.hostPort}/${b.proto}`, tier: open }, s.origin.span, {

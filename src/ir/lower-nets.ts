@@ -5,7 +5,8 @@ import type { NetDecl } from '../syntax/ast.js';
 import type { Span } from '../source/source-file.js';
 import type { Cidr, Net } from './types.js';
 import type { LowerContext } from './lower-context.js';
-import { cidrsOverlap, parseCidr } from './ipv4.js';
+import { cidrsOverlap } from './ipv4.js';
+import { lowerCidr } from './lower-cidr.js';
 import { nameProblem } from './validate-names.js';
 
 /** `declared` (every net name written, kept or not) spares rules an "unknown" for a broken net. */
@@ -35,16 +36,11 @@ export function lowerNets(
     const cidrSpans: Span[] = [];
     let ok = true;
     for (const w of d.cidrs) {
-      const c = parseCidr(w.text);
-      if (!c.ok) {
-        ctx.report('invalid-cidr', { text: w.text, reason: c.reason }, w.span, { hints: ['write the range as a.b.c.d/n, e.g. 192.0.2.0/24'] });
+      const cidr = lowerCidr(ctx, w, 'range', '192.0.2.0/24');
+      if (!cidr) {
         ok = false;
         continue;
       }
-      if (c.hostBits) {
-        ctx.report('cidr-host-bits', { text: w.text, canonical: c.canonical }, w.span, { hints: [`write ${c.canonical}`] });
-      }
-      const cidr: Cidr = { text: c.canonical, base: c.base, prefix: c.prefix };
       // A range inside an earlier one of the same net adds nothing (and one that contains an
       // earlier range makes that one redundant): say so, keep both (the meaning is the union).
       const k = cidrs.findIndex((o) => cidrsOverlap(o, cidr));

@@ -3,7 +3,8 @@
 import type { TierDecl } from '../syntax/ast.js';
 import type { Tier } from './types.js';
 import type { LowerContext } from './lower-context.js';
-import { formatIpv4, parseCidr, parseIpv4 } from './ipv4.js';
+import { formatIpv4, parseIpv4 } from './ipv4.js';
+import { lowerCidr } from './lower-cidr.js';
 import { bridgeProblem, hostInterfaceProblem, nameProblem } from './validate-names.js';
 import { lowerTierIpv6 } from './lower-ipv6.js';
 
@@ -35,18 +36,8 @@ export function lowerTiers(ctx: LowerContext, decls: readonly TierDecl[]): { tie
     }
     byName.set(name, d);
 
-    const cidr = parseCidr(d.subnet.text);
-    if (!cidr.ok) {
-      ctx.report('invalid-cidr', { text: d.subnet.text, reason: cidr.reason }, d.subnet.span, {
-        hints: ['write the subnet as a.b.c.d/n, e.g. 172.20.1.0/24'],
-      });
-      continue;
-    }
-    if (cidr.hostBits) {
-      ctx.report('cidr-host-bits', { text: d.subnet.text, canonical: cidr.canonical }, d.subnet.span, {
-        hints: [`write ${cidr.canonical}`],
-      });
-    }
+    const cidr = lowerCidr(ctx, d.subnet, 'subnet', '172.20.1.0/24');
+    if (!cidr) continue;
 
     let gateway = formatIpv4((cidr.base + 1) >>> 0);
     if (d.gateway) {
@@ -81,7 +72,7 @@ export function lowerTiers(ctx: LowerContext, decls: readonly TierDecl[]): { tie
 
     tiers.push({
       name,
-      subnet: { text: cidr.canonical, base: cidr.base, prefix: cidr.prefix },
+      subnet: cidr,
       gateway,
       bridge,
       isolated: d.isolated !== undefined,
