@@ -57,6 +57,13 @@ describe('YAML subset reader', () => {
     refuses('a: "x" y\n', 1, /after a quoted scalar/);
   });
 
+  test("reads a key named __proto__ as data, not as the object's prototype", () => {
+    const value = parseYamlSubset('"__proto__": x\n').value as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(value, '__proto__')?.value).toBe('x');
+  });
+
   test('any string quoted by the backend helper reads back as itself (as key and as value)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme', minLength: 1 }), (v, k) => {

@@ -91,7 +91,8 @@ class Parser {
       at.set(key, l.no);
       const rest = l.text.slice(end + 1).trimStart();
       this.i++;
-      out[key] = this.valueAfter(rest, indent, l.no, true);
+      // defineProperty, not assignment: a key `__proto__` is data here, never the object's prototype.
+      Object.defineProperty(out, key, { value: this.valueAfter(rest, indent, l.no, true), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
