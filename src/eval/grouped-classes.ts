@@ -3,8 +3,9 @@
 // default can decide) behaves alike: one representative decides for the whole group.
 // Input: Policy. Output: per source, destination groups with the classes of their representative.
 import type { Policy, Rule } from '../ir/types.js';
-import { servicesMatch, type Verdict } from './evaluate.js';
-import { classesOfPair, type DecidedClass } from './flow-classes.js';
+import type { Verdict } from './evaluate.js';
+import type { DecidedClass } from './flow-classes.js';
+import { firstMatchByPort, firstMatchOf } from './first-match.js';
 
 /** Destinations of one source that every rule treats alike; classes are about `dsts[0]`. */
 export interface DestinationGroup {
@@ -25,27 +26,78 @@ export interface DestinationGroup {
  */
 export function decideGroupedClasses(policy: Policy): DestinationGroup[] {
   const out: DestinationGroup[] = [];
+  forEachGroup(policy, (g) => out.push(g));
+  return out;
+}
+
+/**
+ * decideGroupedClasses one group at a time, in the same order, holding none of them: a 100,000-rule
+ * policy has ~400,000 groups and ~12 million classes, which kept at once cost over a gigabyte and
+ * most of a compile's time in garbage collection. Consumers fold what they need from each group.
+ */
+export function forEachGroup(policy: Policy, fn: (group: DestinationGroup) => void): void {
+  forEachGroupDecisions(policy, (g) => fn({ src: g.src, dsts: g.dsts, classes: classesOfGroup(g), unnamed: g.unnamed }));
+}
+
+/** Verdicts per port class of one protocol: class k is ports starts[k]..starts[k + 1] - 1. */
+export interface PortVerdicts {
+  readonly starts: Uint32Array;
+  readonly verdicts: readonly Verdict[];
+}
+
+/** A DestinationGroup's decisions without a class object each (the same classes, the same order). */
+export interface GroupDecisions {
+  readonly src: string;
+  readonly dsts: readonly string[];
+  readonly unnamed: boolean;
+  readonly tcp: PortVerdicts;
+  readonly udp: PortVerdicts;
+  readonly icmp: Verdict;
+  readonly other: Verdict;
+}
+
+/**
+ * The groups of decideGroupedClasses, in its order, as GroupDecisions: for consumers of large
+ * policies that fold each group's verdicts (the report, the installer) and need no class objects.
+ */
+export function forEachGroupDecisions(policy: Policy, fn: (group: GroupDecisions) => void): void {
   const verdicts = new Verdicts(policy);
   forEachSource(policy, (i, named, toAny) => {
     const src = policy.tiers[i]!;
-    const others: string[] = [];
-    const groups: { first: number; group: DestinationGroup }[] = [];
+    let others: string[] | undefined;
+    // Called after the loop: the unnamed group's destinations are complete by then.
+    const pending: GroupDecisions[] = [];
     policy.tiers.forEach((dst, j) => {
       if (j === i) {
-        const verdict = verdicts.intra(src.isolated);
-        const classes = classesOfPair(src.name, dst.name, []).map((c) => ({ ...c, verdict }));
-        groups.push({ first: j, group: { src: src.name, dsts: [dst.name], classes, unnamed: false } });
+        pending.push({ src: src.name, dsts: [dst.name], unnamed: false, ...decide(verdicts, NO_RULES, verdicts.intra(src.isolated)) });
       } else if (named.has(j)) {
-        groups.push({ first: j, group: { src: src.name, dsts: [dst.name], classes: decide(verdicts, src.name, dst.name, named.get(j)!), unnamed: false } });
+        pending.push({ src: src.name, dsts: [dst.name], unnamed: false, ...decide(verdicts, named.get(j)!) });
       } else {
-        if (others.length === 0) groups.push({ first: j, group: { src: src.name, dsts: others, classes: decide(verdicts, src.name, dst.name, toAny), unnamed: true } });
+        if (!others) {
+          others = [];
+          pending.push({ src: src.name, dsts: others, unnamed: true, ...decide(verdicts, toAny) });
+        }
         others.push(dst.name);
       }
     });
-    for (const g of groups) out.push(g.group);
+    for (const g of pending) fn(g);
   });
+}
+
+/** The group's classes as DecidedClass objects (about its representative `dsts[0]`). */
+export function classesOfGroup(g: GroupDecisions): DecidedClass[] {
+  const src = g.src;
+  const dst = g.dsts[0]!;
+  const out: DecidedClass[] = [];
+  for (const proto of ['tcp', 'udp'] as const) {
+    const { starts, verdicts } = g[proto];
+    for (let k = 0; k < verdicts.length; k++) out.push({ src, dst, proto, lo: starts[k]!, hi: starts[k + 1]! - 1, verdict: verdicts[k]! });
+  }
+  out.push({ src, dst, proto: 'icmp', verdict: g.icmp }, { src, dst, proto: 'other', verdict: g.other });
   return out;
 }
+
+const NO_RULES: readonly Rule[] = [];
 
 /**
  * The partition behind decideGroupedClasses, without deciding a class: per source tier (index, in
@@ -83,15 +135,6 @@ export function forEachSource(policy: Policy, fn: (src: number, named: ReadonlyM
     }
     fn(i, named, toAny);
   });
-}
-
-const memo = new WeakMap<Policy, readonly DestinationGroup[]>();
-
-/** decideGroupedClasses, computed once per policy (the IR is readonly): the installer and the report both ask. */
-export function groupedClassesOf(policy: Policy): readonly DestinationGroup[] {
-  let groups = memo.get(policy);
-  if (!groups) memo.set(policy, (groups = decideGroupedClasses(policy)));
-  return groups;
 }
 
 /** The ungrouped classes again (every pair, in decideAllClasses' order): for tests and small policies. */
@@ -141,20 +184,20 @@ class Verdicts {
   }
 }
 
-/** First match over the pair's rules (policy order), else the default: Evaluator.evaluate for the pair. */
-function decide(verdicts: Verdicts, src: string, dst: string, rules: readonly Rule[]): DecidedClass[] {
-  const out: DecidedClass[] = [];
-  for (const c of classesOfPair(src, dst, rules)) {
-    let verdict = verdicts.fallback;
-    for (const r of rules) {
-      if (servicesMatch(r, c.proto, c.lo)) {
-        verdict = verdicts.of(r);
-        break;
-      }
-    }
-    out.push(c.lo === undefined ? { src, dst, proto: c.proto, verdict } : { src, dst, proto: c.proto, lo: c.lo, hi: c.hi, verdict });
-  }
-  return out;
+/**
+ * One pair's verdicts per class (classesOfPair's classes): first match over the pair's rules in
+ * policy order (first-match.ts), else `fallback` (the default; inside a tier, isolation).
+ */
+function decide(verdicts: Verdicts, rules: readonly Rule[], fallback = verdicts.fallback): Pick<GroupDecisions, 'tcp' | 'udp' | 'icmp' | 'other'> {
+  const ports = (proto: 'tcp' | 'udp'): PortVerdicts => {
+    const { starts, winners } = firstMatchByPort(rules, proto);
+    return { starts, verdicts: winners.map((w) => (w ? verdicts.of(w) : fallback)) };
+  };
+  const single = (proto: 'icmp' | 'other'): Verdict => {
+    const w = firstMatchOf(rules, proto);
+    return w ? verdicts.of(w) : fallback;
+  };
+  return { tcp: ports('tcp'), udp: ports('udp'), icmp: single('icmp'), other: single('other') };
 }
 
 /** Two lists sorted by rule index, merged (a new array). Also the iptables backend's per-source order. */

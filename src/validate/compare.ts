@@ -5,7 +5,7 @@ import { PORT_MAX, PORT_MIN } from '../ir/ports.js';
 import type { FlowProto } from '../eval/evaluate.js';
 import type { ExpectedDecision, ProbedClass, ProbeState } from './types.js';
 import type { Outcome } from './walk.js';
-import type { Oracle } from './expected.js';
+import type { Oracle, PortExpectations } from './expected.js';
 import type { Collector } from './collector.js';
 import { ESTABLISHED, NEW } from './ruleset.js';
 
@@ -48,48 +48,57 @@ export function compareTierPair(base: ProbeBase, outcomes: readonly Outcome[], o
     let n = 0;
     for (const o of outcomes) {
       if ((o.states & NEW) === 0) continue;
-      if (!agrees(e, o)) return comparePorts(base, outcomes, oracle, rules, (proto, port) => oracle.decide(i, j, rules, proto, port), col);
+      if (!agrees(e, o)) return comparePorts(base, outcomes, pairDecisions(oracle, i, j, rules), col);
       n += o.svc.tcp.length + o.svc.udp.length + (o.svc.icmp ? 1 : 0) + (o.svc.other ? 1 : 0);
     }
     return n;
   }
-  return comparePorts(base, outcomes, oracle, rules, (proto, port) => oracle.decide(i, j, rules, proto, port), col);
+  return comparePorts(base, outcomes, pairDecisions(oracle, i, j, rules), col);
 }
+
+const pairDecisions = (oracle: Oracle, i: number, j: number, rules: readonly Rule[]): Decisions => ({
+  ports: (proto) => oracle.portDecisions(i, j, rules, proto),
+  single: (proto) => oracle.decide(i, j, rules, proto, undefined),
+});
 
 /**
  * A pair of different zones (a tier and an external zone) against its rules, first match else the
  * default; returns the number of classes compared.
  */
 export function compareRules(base: ProbeBase, outcomes: readonly Outcome[], oracle: Oracle, rules: readonly Rule[], col: Collector): number {
-  return comparePorts(base, outcomes, oracle, rules, (proto, port) => oracle.firstMatch(rules, proto, port), col);
+  return comparePorts(base, outcomes, { ports: (proto) => oracle.firstMatchByPort(rules, proto), single: (proto) => oracle.firstMatchOf(rules, proto) }, col);
 }
 
-type Decide = (proto: FlowProto, port: number | undefined) => ExpectedDecision;
+/** What the policy expects of one pair: per port class of tcp/udp, and for icmp and `other`. */
+interface Decisions {
+  readonly ports: (proto: 'tcp' | 'udp') => PortExpectations;
+  readonly single: (proto: 'icmp' | 'other') => ExpectedDecision;
+}
 
-function comparePorts(base: ProbeBase, outcomes: readonly Outcome[], oracle: Oracle, rules: readonly Rule[], decide: Decide, col: Collector): number {
+function comparePorts(base: ProbeBase, outcomes: readonly Outcome[], decisions: Decisions, col: Collector): number {
   let classes = 0;
   for (const proto of ['tcp', 'udp'] as const) {
     const act = segments(outcomes, NEW, proto);
-    const cuts = oracle.cuts(rules, proto);
+    const { starts, expected } = decisions.ports(proto);
     let a = 0;
     let c = 0;
     for (let lo = PORT_MIN; lo <= PORT_MAX; ) {
       const seg = act[a];
-      const cut = cuts[c]!;
+      const cutHi = starts[c + 1]! - 1;
       if (!seg || seg.lo > lo || seg.hi < lo) throw new Error(`validate: ${proto} port ${lo} has no outcome: the walk lost packets`);
-      const hi = Math.min(seg.hi, cut.hi);
+      const hi = Math.min(seg.hi, cutHi);
       classes++;
-      const e = decide(proto, lo);
+      const e = expected[c]!;
       if (!agrees(e, seg.o)) col.flow({ ...base, proto, lo, hi, state: 'NEW' }, e, seg.o);
       lo = hi + 1;
       if (seg.hi < lo) a++;
-      if (cut.hi < lo) c++;
+      if (cutHi < lo) c++;
     }
   }
   for (const proto of ['icmp', 'other'] as const) {
     classes++;
     const o = single(outcomes, NEW, proto);
-    const e = decide(proto, undefined);
+    const e = decisions.single(proto);
     if (!agrees(e, o)) col.flow({ ...base, proto, state: 'NEW' }, e, o);
   }
   return classes;

@@ -5,9 +5,19 @@
 // the evaluator's per-source rule lists (eval/grouped-classes.ts forEachSource), since indexing every
 // pair of `any` rules costs tiers^2 per rule (5 s at 1,000 tiers x 100,000 rules).
 import type { Policy, Rule } from '../ir/types.js';
-import { elementaryIntervals, PORT_MAX, PORT_MIN, type Interval } from '../ir/ports.js';
+import { PORT_MAX, PORT_MIN, type Interval } from '../ir/ports.js';
 import { servicesMatch, type FlowProto } from '../eval/evaluate.js';
+import { firstMatchByPort, firstMatchOf, portCuts } from '../eval/first-match.js';
 import type { ExpectedDecision, ExpectedReason } from './types.js';
+
+/** Port classes of one pair and protocol, and the decision the policy expects for each. */
+export interface PortExpectations {
+  /** Class k is ports starts[k]..starts[k + 1] - 1 (eval/first-match.ts PortDecisions). */
+  readonly starts: Uint32Array;
+  readonly expected: readonly ExpectedDecision[];
+}
+
+const WHOLE_STARTS = Uint32Array.of(PORT_MIN, PORT_MAX + 1);
 
 const WHOLE: readonly Interval[] = [{ lo: PORT_MIN, hi: PORT_MAX }];
 const NO_RULES: readonly Rule[] = [];
@@ -70,9 +80,28 @@ export class Oracle {
 
   /** Port classes of the pair for tcp or udp: cut at every boundary of the pair's rules. */
   cuts(rules: readonly Rule[], proto: 'tcp' | 'udp'): readonly Interval[] {
-    const ivs: Interval[] = [];
-    for (const r of rules) for (const s of r.services) if (s.proto === proto) ivs.push(s);
-    return ivs.length === 0 ? WHOLE : elementaryIntervals(ivs);
+    return rules.length === 0 ? WHOLE : portCuts(rules, proto);
+  }
+
+  /**
+   * The pair's port classes with the expected decision of each: the first match per class over the
+   * pair's rules (eval/first-match.ts) else the default; inside one tier, isolation for every class.
+   */
+  portDecisions(i: number, j: number, rules: readonly Rule[], proto: 'tcp' | 'udp'): PortExpectations {
+    if (i === j) return { starts: WHOLE_STARTS, expected: [this.intra[i]!] };
+    return this.firstMatchByPort(rules, proto);
+  }
+
+  /** firstMatch for every port class of tcp or udp at once. */
+  firstMatchByPort(rules: readonly Rule[], proto: 'tcp' | 'udp'): PortExpectations {
+    const { starts, winners } = firstMatchByPort(rules, proto);
+    return { starts, expected: winners.map((w) => (w ? this.ruleDecisions.get(w.index)! : this.defaultDecision)) };
+  }
+
+  /** firstMatch for icmp or `other` (no ports). */
+  firstMatchOf(rules: readonly Rule[], proto: 'icmp' | 'other'): ExpectedDecision {
+    const w = firstMatchOf(rules, proto);
+    return w ? this.ruleDecisions.get(w.index)! : this.defaultDecision;
   }
 
   /** First match over the pair's rules, else the default: Evaluator.evaluate restricted to the pair. */

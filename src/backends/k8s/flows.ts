@@ -1,7 +1,7 @@
 // backends/k8s: what the policy allows from one tier to another, as a set, read from the
 // evaluator's decided flow classes (first match already resolved). Input: Policy. Output: PairFlows.
 import type { DecidedClass } from '../../eval/flow-classes.js';
-import { groupedClassesOf, type DestinationGroup } from '../../eval/grouped-classes.js';
+import { forEachGroup, type DestinationGroup } from '../../eval/grouped-classes.js';
 import type { Reason } from '../../eval/evaluate.js';
 import type { Policy } from '../../ir/types.js';
 import { isEmptySet, isFullSet, serviceSetOf, type ServiceSet } from '../../graph/service-set.js';
@@ -56,12 +56,12 @@ function groupFlows(g: DestinationGroup): GroupFlows | undefined {
  */
 export function allowedPairs(policy: Policy): PairFlows[] {
   const bySrc = new Map<string, Map<string, GroupFlows | undefined>>();
-  for (const g of groupedClassesOf(policy)) {
+  forEachGroup(policy, (g) => {
     let m = bySrc.get(g.src);
     if (!m) bySrc.set(g.src, (m = new Map()));
     const flows = groupFlows(g);
     for (const d of g.dsts) m.set(d, flows);
-  }
+  });
   const out: PairFlows[] = [];
   for (const a of policy.tiers) {
     const m = bySrc.get(a.name);

@@ -1,7 +1,7 @@
 // backends/report: every decision about REPORT.md, pure. Input: Policy (+ the evaluator's decided
 // classes). Output: ReportModel, Markdown fragments ready for templates/report/REPORT.md.hbs.
 import { decideAllClasses, type DecidedClass } from '../../eval/flow-classes.js';
-import { groupedClassesOf, type DestinationGroup } from '../../eval/grouped-classes.js';
+import { groupSummaries, type GroupSummary } from '../shared/group-summaries.js';
 import type { Policy, Rule, Tier } from '../../ir/types.js';
 import { buildGraph, classesByPair } from '../../graph/model.js';
 import { toMermaid } from '../../graph/mermaid.js';
@@ -81,23 +81,22 @@ export function loggedDenies(classes: readonly DecidedClass[]): LoggedDeny[] {
 }
 
 /** The label of a destination group: the tier, or "every other tier (N)" for the unnamed group. */
-function groupLabel(g: DestinationGroup): string {
+function groupLabel(g: GroupSummary): string {
   return g.unnamed ? `every other tier (${g.dsts.length})` : g.dsts[0]!;
 }
 
 /**
- * The per-source listing of a large policy, as rows of plain cells: [source, destination, cell].
- * Per source in tier order: its own tier, each destination its rules name, then every other tier.
+ * The per-source listing of a large policy, as rows of plain cells: [source, destination, cell], in
+ * `groups`' order (listingOrder). A cell is matrixCell's for every destination the group stands for.
  */
-export function reachabilityListing(policy: Policy, groups: readonly DestinationGroup[]): string[][] {
-  const tier = new Map(policy.tiers.map((t) => [t.name, t]));
-  return listingOrder(groups).map((g) => [g.src, groupLabel(g), matrixCell(tier.get(g.src)!, tier.get(g.dsts[0]!)!, g.classes)]);
+export function reachabilityListing(groups: readonly GroupSummary[]): string[][] {
+  return groups.map((g) => [g.src, groupLabel(g), g.src === g.dsts[0] ? (g.allowed === '' ? 'isolated' : 'same tier') : g.allowed || NOTHING]);
 }
 
 /** Groups per source as decideGroupedClasses gives them (contiguous), the unnamed one moved last. */
-export function listingOrder(groups: readonly DestinationGroup[]): DestinationGroup[] {
-  const out: DestinationGroup[] = [];
-  let unnamed: DestinationGroup | undefined;
+export function listingOrder<G extends { readonly src: string; readonly unnamed: boolean }>(groups: readonly G[]): G[] {
+  const out: G[] = [];
+  let unnamed: G | undefined;
   groups.forEach((g, k) => {
     if (g.unnamed) unnamed = g;
     else out.push(g);
@@ -109,10 +108,10 @@ export function listingOrder(groups: readonly DestinationGroup[]): DestinationGr
   return out;
 }
 
-/** loggedDenies over destination groups: the unnamed group is one row per deciding rule. */
-export function loggedDeniesGrouped(groups: readonly DestinationGroup[]): LoggedDeny[] {
+/** loggedDenies over destination groups (in `groups`' order): the unnamed group is one row per deciding rule. */
+export function loggedDeniesGrouped(groups: readonly GroupSummary[]): LoggedDeny[] {
   const out: LoggedDeny[] = [];
-  for (const g of listingOrder(groups)) for (const d of loggedDenies(g.classes)) out.push({ ...d, dst: groupLabel(g) });
+  for (const g of groups) for (const d of g.loggedDenies) out.push({ src: g.src, dst: groupLabel(g), rule: d.rule, services: d.services });
   return out;
 }
 
@@ -126,7 +125,7 @@ function ruleRef(rule: Rule): string {
  */
 export function reportModel(policy: Policy, given?: readonly DecidedClass[]): ReportModel {
   const large = given === undefined && policy.tiers.length > MATRIX_MAX_TIERS;
-  const groups = large ? groupedClassesOf(policy) : [];
+  const groups = large ? listingOrder(groupSummaries(policy)) : [];
   const classes = large ? [] : given ?? decideAllClasses(policy);
   const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
   // Tier -> service names in one pass (a filter per tier would be tiers x services).
@@ -138,7 +137,7 @@ export function reportModel(policy: Policy, given?: readonly DecidedClass[]): Re
     policy.tiers.map((t) => [`**${mdText(t.name)}**`, mdText(t.subnet.text), mdText(t.gateway), mdText(t.bridge), yesNo(t.isolated), servicesIn(t)]),
   );
   const matrixTable = large
-    ? mdTable(['From', 'To', 'Allowed'], reachabilityListing(policy, groups).map(([src, dst, cell]) => [`**${mdText(src!)}**`, mdText(dst!), mdText(cell!)]))
+    ? mdTable(['From', 'To', 'Allowed'], reachabilityListing(groups).map(([src, dst, cell]) => [`**${mdText(src!)}**`, mdText(dst!), mdText(cell!)]))
     : mdTable(
         ['From ↓ To →', ...policy.tiers.map((t) => `**${mdText(t.name)}**`)],
         reachabilityMatrix(policy, classes).map(([src, ...cells]) => [`**${mdText(src!)}**`, ...cells.map(mdText)]),

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { backend as reportBackend, reachabilityMatrix, reachabilityListing, listingOrder, loggedDenies, MATRIX_MAX_TIERS } from '../../../src/backends/report/backend.js';
-import { decideGroupedClasses } from '../../../src/eval/grouped-classes.js';
+import { groupSummaries } from '../../../src/backends/shared/group-summaries.js';
 import { buildPolicy } from '../iptables/build-ir.js';
 import { mdText } from '../../../src/backends/report/markdown.js';
 import { Evaluator } from '../../../src/eval/evaluate.js';
@@ -166,8 +166,8 @@ describe(`more than ${MATRIX_MAX_TIERS} tiers: a per-source listing instead of t
     const matrix = reachabilityMatrix(big, decideAllClasses(big));
     const col = new Map(big.tiers.map((t, j) => [t.name, j + 1]));
     const row = new Map(big.tiers.map((t, i) => [t.name, i]));
-    const groups = listingOrder(decideGroupedClasses(big));
-    const listing = reachabilityListing(big, groups);
+    const groups = listingOrder(groupSummaries(big));
+    const listing = reachabilityListing(groups);
     expect(listing).toHaveLength(groups.length);
     let covered = 0;
     listing.forEach(([src, label, cell], k) => {
