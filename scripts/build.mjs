@@ -66,5 +66,9 @@ await build({
   banner: { js: "import { createRequire as __twCreateRequire } from 'node:module'; const require = __twCreateRequire(import.meta.url);" },
   legalComments: 'none',
   logLevel: 'warning',
+  // Less text to parse at every start (~15 ms of a cold `check`, 1.6 -> 1.2 MB); names are kept, so
+  // profiles and stack traces still say which function.
+  minifyWhitespace: true,
+  minifySyntax: true,
   plugins: [lazyChildProcess, precompiledTemplates, chevrotainLexerStartup],
 });

@@ -18,10 +18,12 @@ export function readInput(path: string): { name: string; text: string } {
   }
 }
 
+/** Is the file there with this mode and these bytes? Sizes first: artifacts run to tens of megabytes. */
 function sameContent(path: string, content: string, mode: number): boolean {
   try {
     const st = statSync(path);
-    return (st.mode & 0o777) === mode && readFileSync(path, 'utf8') === content;
+    if ((st.mode & 0o777) !== mode || st.size !== Buffer.byteLength(content)) return false;
+    return readFileSync(path).equals(Buffer.from(content));
   } catch {
     return false;
   }

@@ -41,7 +41,7 @@ export function forEachGroup(policy: Policy, fn: (group: DestinationGroup) => vo
 
 /** Verdicts per port class of one protocol: class k is ports starts[k]..starts[k + 1] - 1. */
 export interface PortVerdicts {
-  readonly starts: Uint32Array;
+  readonly starts: readonly number[];
   readonly verdicts: readonly Verdict[];
 }
 

@@ -13,11 +13,11 @@ import type { ExpectedDecision, ExpectedReason } from './types.js';
 /** Port classes of one pair and protocol, and the decision the policy expects for each. */
 export interface PortExpectations {
   /** Class k is ports starts[k]..starts[k + 1] - 1 (eval/first-match.ts PortDecisions). */
-  readonly starts: Uint32Array;
+  readonly starts: readonly number[];
   readonly expected: readonly ExpectedDecision[];
 }
 
-const WHOLE_STARTS = Uint32Array.of(PORT_MIN, PORT_MAX + 1);
+const WHOLE_STARTS: readonly number[] = [PORT_MIN, PORT_MAX + 1];
 
 const WHOLE: readonly Interval[] = [{ lo: PORT_MIN, hi: PORT_MAX }];
 const NO_RULES: readonly Rule[] = [];

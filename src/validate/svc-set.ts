@@ -34,12 +34,24 @@ export function splitSvc(s: SvcSet, rule: IptRule): { hit: SvcSet | undefined; m
   } else {
     const have = s[p];
     const ports = rule.ports ?? ALL_PORTS;
+    // Most rules a piece passes take none of its ports: leave it as it is, allocating nothing.
+    if (!overlaps(have, ports)) return { hit: undefined, miss: svcEmpty(s) ? undefined : s };
     const taken = intersectIntervals(have, ports);
     const left = taken.length === 0 ? have : subtractIntervals(have, ports);
     hit = p === 'tcp' ? { tcp: taken, udp: NONE, icmp: false, other: false } : { tcp: NONE, udp: taken, icmp: false, other: false };
     miss = p === 'tcp' ? { ...s, tcp: left } : { ...s, udp: left };
   }
   return { hit: svcEmpty(hit) ? undefined : hit, miss: svcEmpty(miss) ? undefined : miss };
+}
+
+/** Do two sorted lists of disjoint intervals share a port? */
+function overlaps(a: readonly Interval[], b: readonly Interval[]): boolean {
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i]!.hi < b[j]!.lo) i++;
+    else if (b[j]!.hi < a[i]!.lo) j++;
+    else return true;
+  }
+  return false;
 }
 
 /** A set of packets of one probe: conntrack states (bits) x services, and the LOG rules that fired on it. */
@@ -70,7 +82,7 @@ export function splitPiece(p: Piece, rule: IptRule, miss: Piece[]): Piece | unde
   const outStates = p.states & ~ruleStates;
   if (outStates !== 0) miss.push({ states: outStates, svc: p.svc, logs: p.logs });
   const { hit, miss: svcMiss } = splitSvc(p.svc, rule);
-  if (svcMiss) miss.push({ states: inStates, svc: svcMiss, logs: p.logs });
+  if (svcMiss) miss.push(svcMiss === p.svc && outStates === 0 ? p : { states: inStates, svc: svcMiss, logs: p.logs });
   if (!hit) return undefined;
   return hit === p.svc && inStates === p.states ? p : { states: inStates, svc: hit, logs: p.logs };
 }
