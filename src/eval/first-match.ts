@@ -104,8 +104,10 @@ export function portStarts(rules: readonly Rule[], proto: 'tcp' | 'udp'): readon
       points[j + 1] = v;
     }
   }
-  const out: number[] = [points[0]!];
-  for (let k = 1; k < m; k++) if (points[k] !== out[out.length - 1]) out.push(points[k]!);
+  let w = 1;
+  for (let k = 1; k < m; k++) if (points[k] !== points[w - 1]) points[w++] = points[k]!;
+  const out = new Array<number>(w);
+  for (let k = 0; k < w; k++) out[k] = points[k]!;
   return out;
 }
 

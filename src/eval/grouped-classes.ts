@@ -110,9 +110,13 @@ export function forEachSource(policy: Policy, fn: (src: number, named: ReadonlyM
   const tierIndex = new Map(policy.tiers.map((t, i) => [t.name, i]));
   const own: Rule[][] = policy.tiers.map(() => []);
   const anySource: Rule[] = [];
+  // Destination tier indexes per rule (by rule index), looked up once: `any`-source rules are
+  // visited once per source tier.
+  const dstIndexes: number[][] = [];
   for (const rule of policy.rules) {
     if (rule.sourceAny) anySource.push(rule);
     else for (const s of rule.sources) own[tierIndex.get(s)!]?.push(rule);
+    dstIndexes[rule.index] = rule.destinations.map((d) => tierIndex.get(d) ?? -1);
   }
   policy.tiers.forEach((_, i) => {
     const rules = mergeByIndex(own[i]!, anySource);
@@ -125,9 +129,8 @@ export function forEachSource(policy: Policy, fn: (src: number, named: ReadonlyM
         for (const list of named.values()) list.push(r);
         continue;
       }
-      for (const d of r.destinations) {
-        const j = tierIndex.get(d);
-        if (j === undefined || j === i) continue;
+      for (const j of dstIndexes[r.index]!) {
+        if (j < 0 || j === i) continue;
         let list = named.get(j);
         if (!list) named.set(j, (list = toAny.slice())); // every `any` rule so far comes first
         list.push(r);
