@@ -54,7 +54,9 @@ const chevrotainLexerStartup = {
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: { tierwall: 'src/cli/entry.ts' },
+  // The validator's worker thread (src/validate/parallel.ts) is an entry of its own, sharing chunks.
+  entryPoints: { tierwall: 'src/cli/entry.ts', 'validate-worker': 'src/validate/worker.ts' },
+  define: { __TIERWALL_VALIDATE_WORKER__: '"validate-worker.js"' },
   bundle: true,
   splitting: true,
   format: 'esm',

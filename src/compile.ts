@@ -5,10 +5,9 @@ import { diag, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics
 import type { Artifact, BackendOptions } from './backends/types.js';
 import { DEFAULT_TARGET, TARGETS, loadTarget } from './backends/registry.js';
 import { analyze, internalError, type Analysis, type StageTimings } from './pipeline.js';
-import { validateIptables, validationDiagnostics } from './validate/index.js';
+import { startValidation, type PendingValidation } from './validate/parallel.js';
 import { RULES_FILE } from './backends/iptables/backend.js';
-import { entryRuleOf } from './backends/iptables/model.js';
-import { ipv6Projection, RULES_V6_FILE, rulesV6AsV4 } from './backends/iptables/ipv6.js';
+import { RULES_V6_FILE } from './backends/iptables/ipv6.js';
 import { k8sValidationDiagnostics, KUSTOMIZATION, validateK8s } from './validate/k8s/index.js';
 
 export interface CompileOptions extends BackendOptions {
@@ -36,28 +35,28 @@ export async function compile(source: SourceFile, target = DEFAULT_TARGET, optio
   }
   const t0 = performance.now();
   const artifacts: Artifact[] = [];
+  // Every compile proves its own output: an independent reader of rules.v4 (and rules.v6) must
+  // decide every flow class as the evaluator does, or nothing is written. The proof starts as soon as
+  // the rulesets exist, on a worker thread for large ones (validate/parallel.ts), while the other
+  // backends run.
+  let proof: PendingValidation | undefined;
   for (const b of backends) {
     const r = b.generate(analysis.policy, options);
     for (const a of r.artifacts) artifacts.push(a);
     for (const d of r.diagnostics) diagnostics.push(d);
+    const rules = artifacts.find((a) => a.path === RULES_FILE);
+    if (!proof && rules && !options.noValidate && !hasErrors(diagnostics)) {
+      proof = startValidation(analysis.policy, rules.content, artifacts.find((a) => a.path === RULES_V6_FILE)?.content);
+    }
   }
   timings.emit = performance.now() - t0;
-  // Every compile proves its own output: an independent reader of rules.v4 must decide every
-  // flow class as the evaluator does, or nothing is written.
-  const rules = artifacts.find((a) => a.path === RULES_FILE);
-  if (rules && !options.noValidate && !hasErrors(diagnostics)) {
+  if (proof) {
+    // What the proof adds to the compile: all of it in-thread, the wait after emit on a worker.
     const t1 = performance.now();
     try {
-      for (const d of validationDiagnostics(validateIptables(analysis.policy, rules.content, entryRuleOf(analysis.policy.name)))) diagnostics.push(d);
-      // rules.v6, renamed back to the IPv4 stand-ins of its projection (iptables/ipv6.ts), gets the same proof.
-      const v6 = artifacts.find((a) => a.path === RULES_V6_FILE);
-      if (v6) {
-        const projected = ipv6Projection(analysis.policy);
-        const back = rulesV6AsV4(analysis.policy, v6.content);
-        for (const d of validationDiagnostics(validateIptables(projected, back, entryRuleOf(projected.name)))) {
-          diagnostics.push(d.code === 'validation-failed' ? { ...d, message: d.message.replace(/^rules\.v4/, RULES_V6_FILE) } : d);
-        }
-      }
+      // As before the worker: a compile whose backends failed is not proven (nothing is written).
+      if (hasErrors(diagnostics)) proof.cancel();
+      else for (const d of await proof.result()) diagnostics.push(d);
     } catch (e) {
       diagnostics.push(internalError(e)); // a validator bug must not let unproven rules through
     }
