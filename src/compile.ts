@@ -5,7 +5,7 @@ import { diag, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics
 import type { Artifact, BackendOptions } from './backends/types.js';
 import { DEFAULT_TARGET, TARGETS, loadTarget } from './backends/registry.js';
 import { analyze, internalError, type Analysis, type StageTimings } from './pipeline.js';
-import { startValidation, type PendingValidation } from './validate/parallel.js';
+import { bundledWorker, startValidation, type PendingValidation } from './validate/parallel.js';
 import { RULES_FILE } from './backends/iptables/backend.js';
 import { RULES_V6_FILE } from './backends/iptables/ipv6.js';
 import { k8sValidationDiagnostics, KUSTOMIZATION, validateK8s } from './validate/k8s/index.js';
@@ -40,15 +40,17 @@ export async function compile(source: SourceFile, target = DEFAULT_TARGET, optio
   // the rulesets exist, on a worker thread for large ones (validate/parallel.ts), while the other
   // backends run.
   let proof: PendingValidation | undefined;
-  for (const b of backends) {
+  backends.forEach((b, k) => {
     const r = b.generate(analysis.policy, options);
     for (const a of r.artifacts) artifacts.push(a);
     for (const d of r.diagnostics) diagnostics.push(d);
     const rules = artifacts.find((a) => a.path === RULES_FILE);
     if (!proof && rules && !options.noValidate && !hasErrors(diagnostics)) {
-      proof = startValidation(analysis.policy, rules.content, artifacts.find((a) => a.path === RULES_V6_FILE)?.content);
+      // With no backend left to run alongside (--target iptables) a worker would only add its start.
+      const worker = k < backends.length - 1 ? bundledWorker() : undefined;
+      proof = startValidation(analysis.policy, rules.content, artifacts.find((a) => a.path === RULES_V6_FILE)?.content, worker);
     }
-  }
+  });
   timings.emit = performance.now() - t0;
   if (proof) {
     // What the proof adds to the compile: all of it in-thread, the wait after emit on a worker.
