@@ -8,6 +8,7 @@
 import type { Rule } from '../ir/types.js';
 import { PORT_MAX, PORT_MIN, type Interval } from '../ir/ports.js';
 import { servicesMatch, type FlowProto } from './evaluate.js';
+import { freeSlots, nextFree } from '../ir/next-free.js';
 
 export interface PortDecisions {
   /**
@@ -26,21 +27,9 @@ export function firstMatchByPort(rules: readonly Rule[], proto: 'tcp' | 'udp'): 
   const n = starts.length - 1;
   const winners: (Rule | undefined)[] = [];
   for (let k = 0; k < n; k++) winners.push(undefined);
-  // next[k]: the first unpainted class >= k (path-compressed); next[n] = n is the sentinel. A reused
-  // buffer: this runs for every pair of a large policy.
-  if (nextScratch.length <= n) nextScratch = new Int32Array(2 * (n + 1));
-  const next = nextScratch;
-  for (let k = 0; k <= n; k++) next[k] = k;
-  const find = (k: number): number => {
-    let root = k;
-    while (next[root] !== root) root = next[root]!;
-    while (next[k] !== root) {
-      const up = next[k]!;
-      next[k] = root;
-      k = up;
-    }
-    return root;
-  };
+  // The unpainted classes (ir/next-free.ts), in a reused buffer: this runs for every pair of a large policy.
+  const next = (nextScratch = freeSlots(n, nextScratch.length > n ? nextScratch : new Int32Array(2 * (n + 1))));
+  const find = (k: number): number => nextFree(next, k);
   let left = n;
   const paint = (rule: Rule, from: number, hi: number): void => {
     for (let k = find(from); k < n && starts[k]! <= hi; k = find(k + 1)) {
@@ -112,7 +101,7 @@ export function portStarts(rules: readonly Rule[], proto: 'tcp' | 'udp'): readon
 }
 
 let scratch = new Uint32Array(256);
-let nextScratch = new Int32Array(256);
+let nextScratch: Int32Array = new Int32Array(256);
 
 /** The elementary intervals themselves, as objects (for callers that want few of them). */
 export function portCuts(rules: readonly Rule[], proto: 'tcp' | 'udp'): Interval[] {

@@ -1,6 +1,7 @@
 // checks/anomalies: the layer of rules with `any` on both sides. Input: those rules' axis intervals.
 // Output: the axis cut into segments, each with its first and second matching full rule.
 import { AXIS, type RulePoints } from './axis.js';
+import { freeSlots, nextFree } from '../../ir/next-free.js';
 
 const NONE = 2 ** 31 - 1;
 
@@ -33,17 +34,8 @@ export class FullLayer {
     const n = this.starts.length - 1;
     this.a = new Int32Array(n).fill(-1);
     this.a2 = new Int32Array(n).fill(-1);
-    const next = Int32Array.from({ length: n + 1 }, (_, i) => i);
-    const find = (i: number): number => {
-      let root = i;
-      while (next[root] !== root) root = next[root]!;
-      while (next[i] !== root) {
-        const up = next[i]!;
-        next[i] = root;
-        i = up;
-      }
-      return root;
-    };
+    const next = freeSlots(n);
+    const find = (i: number): number => nextFree(next, i);
     for (const r of rules) {
       for (let i = p.start[r]!; i < p.start[r + 1]!; i++) {
         const last = this.segOf(p.hi[i]!);
