@@ -52,8 +52,36 @@ export function ipBatch(ns: string, commands: readonly string[]): Promise<Result
   return run('ip', ['-n', ns, '-batch', '-'], { input: `${commands.join('\n')}\n` });
 }
 
+// Watchdog: the 'exit' hook below does not run when the test process is SIGKILLed (vitest kills a
+// worker 500 ms after SIGTERM; a killed CI run). A detached shell waits for this process to end, then
+// kills what still runs inside this run's namespaces (only we enter them) and deletes them. After a
+// normal cleanup it finds none. Its inputs come from the environment, never its command line.
+const REAPER = `
+while kill -0 "$TW_PARENT" 2>/dev/null; do sleep 1; done
+for path in /run/netns/"$TW_PREFIX"*; do
+  [ -e "$path" ] || continue
+  ns=\${path##*/}
+  pids=$(ip netns pids "$ns" 2>/dev/null)
+  [ -n "$pids" ] && kill -KILL $pids 2>/dev/null
+  ip netns del "$ns" 2>/dev/null
+done
+`;
+let reaper = 0;
+
+/** Starts the watchdog once per process (before the first namespace exists); returns its PID. */
+export function startReaper(prefix = RUN_PREFIX): number {
+  if (reaper) return reaper;
+  const child = spawn('bash', ['-c', REAPER, 'tierwall-kernel-reaper'], {
+    detached: true, stdio: 'ignore', cwd: '/', env: { ...process.env, TW_PARENT: String(process.pid), TW_PREFIX: prefix },
+  });
+  child.on('error', () => { /* no watchdog: afterAll and the exit hook still clean up */ });
+  child.unref();
+  return (reaper = child.pid ?? 0);
+}
+
 /** Creates the namespaces (one `ip -batch`); each name must carry this run's prefix. */
 export async function addNamespaces(names: readonly string[]): Promise<void> {
+  startReaper();
   for (const n of names) {
     if (!n.startsWith(RUN_PREFIX)) throw new Error(`namespace ${n} lacks the run prefix`);
     namespaces.add(n);
