@@ -46,7 +46,12 @@ export function startValidation(policy: Policy, rulesV4: string, rulesV6: string
   if (!useWorker) {
     return { onWorker: false, result: async () => validateRulesets(policy, rulesV4, rulesV6), cancel: () => undefined };
   }
-  const w = new Worker(worker);
+  let w: Worker;
+  try {
+    w = new Worker(worker);
+  } catch {
+    return startValidation(policy, rulesV4, rulesV6, undefined); // no thread to be had: prove in-thread
+  }
   const done = new Promise<Diagnostic[]>((resolve, reject) => {
     w.once('message', (m: { diagnostics: Diagnostic[] } | { error: string }) => {
       if ('error' in m) reject(new Error(`validator (worker thread): ${m.error}`));
@@ -59,6 +64,12 @@ export function startValidation(policy: Policy, rulesV4: string, rulesV6: string
   });
   // A cancelled proof is never awaited: its rejection must not count as unhandled.
   done.catch(() => undefined);
-  w.postMessage({ policy, rulesV4, rulesV6 });
+  try {
+    w.postMessage({ policy, rulesV4, rulesV6 });
+  } catch {
+    // Something in the IR that cannot be copied to a thread (a DataCloneError): prove in-thread.
+    void w.terminate();
+    return startValidation(policy, rulesV4, rulesV6, undefined);
+  }
   return { onWorker: true, result: () => done, cancel: () => void w.terminate() };
 }

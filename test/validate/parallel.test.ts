@@ -50,6 +50,14 @@ describe('translation validation on a worker thread', () => {
     expect(startValidation(policy, text, undefined, WORKER).onWorker).toBe(false);
   });
 
+  it('falls back to the in-thread proof when the policy cannot be copied to the thread', async () => {
+    process.env['TIERWALL_VALIDATE_WORKER'] = 'always';
+    const odd = { ...policy, uncopyable: () => 0 } as unknown as Policy;
+    const pending = startValidation(odd, broken, undefined, WORKER);
+    expect(pending.onWorker).toBe(false);
+    expect(await pending.result()).toEqual(validateRulesets(policy, broken, undefined));
+  });
+
   it('rejects when the validator throws on the worker, and a cancelled proof is simply gone', async () => {
     process.env['TIERWALL_VALIDATE_WORKER'] = 'always';
     const bad = { ...policy, tiers: undefined } as unknown as Policy;
@@ -57,17 +65,32 @@ describe('translation validation on a worker thread', () => {
     startValidation(policy, text, undefined, WORKER).cancel();
   });
 
-  it('the CLI writes the same artifacts and says the same with the worker forced on and off', () => {
+  // An example, and a dual-stack policy (its rules.v6 goes through the proof too).
+  const DUAL = `policy dual;
+tier web 10.61.1.0/24 ipv6 fd00:61:1::/64;
+tier app 10.61.2.0/24 ipv6 fd00:61:2::/112 isolated;
+tier legacy 10.61.4.0/24;
+allow web -> app tcp/8080, icmp;
+allow world -> web tcp/15480;
+allow web -> world tcp/443;
+default deny;
+`;
+  it.each([
+    ['web-platform', join(ROOT, 'policies/web-platform.policy'), undefined],
+    ['a dual-stack policy', '-', DUAL],
+  ])('the CLI writes the same artifacts and says the same with the worker forced on and off: %s', (_, file, input) => {
     const dirs = ['always', 'never'].map((mode) => {
       const out = mkdtempSync(join(tmpdir(), `tw-par-${mode}-`));
-      const r = tierwall(['compile', join(ROOT, 'policies/web-platform.policy'), '-o', out], { env: { TIERWALL_VALIDATE_WORKER: mode } });
+      const r = tierwall(['compile', file!, '-o', out], { input, env: { TIERWALL_VALIDATE_WORKER: mode } });
       return { out, r };
     });
     try {
       const [on, off] = dirs;
       expect(on!.r.status).toBe(off!.r.status);
       expect(on!.r.stderr.replace(on!.out, 'OUT')).toBe(off!.r.stderr.replace(off!.out, 'OUT'));
+      expect(off!.r.status).toBe(0);
       const files = readdirSync(off!.out, { recursive: true }).map(String).sort();
+      expect(files).toContain(input ? 'rules.v6' : 'rules.v4');
       expect(readdirSync(on!.out, { recursive: true }).map(String).sort()).toEqual(files);
       for (const f of files.filter((x) => statSync(join(off!.out, x)).isFile())) {
         expect(readFileSync(join(on!.out, f), 'utf8'), f).toBe(readFileSync(join(off!.out, f), 'utf8'));
