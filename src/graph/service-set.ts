@@ -74,7 +74,19 @@ export function serviceItems(s: ServiceSet): string[] {
 export function summarizeSet(s: ServiceSet): string {
   if (isFullSet(s)) return 'all';
   if (isEmptySet(s)) return '';
-  const members = serviceItems(s);
-  const missing = serviceItems(complementSet(s));
-  return missing.length < members.length ? `all except ${missing.join(', ')}` : members.join(', ');
+  // Which list is shorter is counted first, and only that one is written: a large policy summarises
+  // hundreds of thousands of sets (the report's listing).
+  return missingCount(s) < memberCount(s) ? `all except ${serviceItems(complementSet(s)).join(', ')}` : serviceItems(s).join(', ');
+}
+
+/** serviceItems(s).length without writing the items. */
+function memberCount(s: ServiceSet): number {
+  return s.tcp.length + s.udp.length + (s.icmp ? 1 : 0) + (s.other ? 1 : 0);
+}
+
+/** serviceItems(complementSet(s)).length without building the complement: the gaps between, before and after the intervals. */
+function missingCount(s: ServiceSet): number {
+  const gaps = (ivs: readonly Interval[]): number =>
+    ivs.length === 0 ? 1 : ivs.length - 1 + (ivs[0]!.lo > PORT_MIN ? 1 : 0) + (ivs[ivs.length - 1]!.hi < PORT_MAX ? 1 : 0);
+  return gaps(s.tcp) + gaps(s.udp) + (s.icmp ? 0 : 1) + (s.other ? 0 : 1);
 }

@@ -1,5 +1,6 @@
 // graph: service sets and their summaries; checked against the evaluator on every sample flow.
-import { describe, expect, test } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
+import fc from 'fast-check';
 import { Evaluator } from '../../src/eval/evaluate.js';
 import { decideAllClasses } from '../../src/eval/flow-classes.js';
 import { classesByPair } from '../../src/graph/model.js';
@@ -49,5 +50,36 @@ describe('serviceSetOf agrees with the evaluator', () => {
   test('overlapping and adjacent intervals are merged', () => {
     const pair = classesByPair(decideAllClasses(withOverlap)).get('a\nb')!;
     expect(summarizeSet(serviceSetOf(pair, (c) => c.verdict.action === 'allow'))).toBe('tcp/22, tcp/100-400, udp/53, icmp');
+  });
+});
+
+describe('summarizeSet picks the shorter list', () => {
+  // The definition it replaced: write both lists, keep the shorter ("all except" only when strictly shorter).
+  const reference = (x: ServiceSet): string => {
+    const items = (y: ServiceSet): string[] => {
+      const proto = (p: 'tcp' | 'udp', ivs: ServiceSet['tcp']): string[] =>
+        ivs.length === 1 && ivs[0]!.lo === 1 && ivs[0]!.hi === 65535 ? [p] : ivs.map((iv) => `${p}/${iv.lo === iv.hi ? iv.lo : `${iv.lo}-${iv.hi}`}`);
+      return [...proto('tcp', y.tcp), ...proto('udp', y.udp), ...(y.icmp ? ['icmp'] : []), ...(y.other ? ['other'] : [])];
+    };
+    const members = items(x);
+    const missing = items(complementSet(x));
+    if (members.length === 0) return '';
+    if (missing.length === 0) return 'all';
+    return missing.length < members.length ? `all except ${missing.join(', ')}` : members.join(', ');
+  };
+  const ports = fc.array(fc.oneof(fc.constantFrom(1, 2, 65534, 65535), fc.integer({ min: 1, max: 65535 })), { maxLength: 8 }).map((ps) => {
+    const sorted = [...new Set(ps)].sort((a, b) => a - b);
+    const out: { lo: number; hi: number }[] = [];
+    for (let k = 0; k + 1 < sorted.length; k += 2) if (!out.length || sorted[k]! > out[out.length - 1]!.hi + 1) out.push({ lo: sorted[k]!, hi: sorted[k + 1]! });
+    return out;
+  });
+  it('as writing both lists would', () => {
+    fc.assert(
+      fc.property(ports, ports, fc.boolean(), fc.boolean(), (tcp, udp, icmp, other) => {
+        const x: ServiceSet = { tcp, udp, icmp, other };
+        expect(summarizeSet(x)).toBe(reference(x));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -4,9 +4,7 @@ import type { Artifact, Backend, BackendResult } from '../types.js';
 import type { Policy } from '../../ir/types.js';
 import { diag } from '../../diagnostics/diagnostic.js';
 import { MAX_TIERS } from '../shared/names.js';
-import { buildIptables } from '../iptables/model.js';
-import { restoreText } from '../iptables/restore.js';
-import { buildIp6tables, hasIpv6 } from '../iptables/ipv6.js';
+import { rulesetsOf } from '../iptables/rulesets.js';
 import { systemdArtifacts } from '../systemd/backend.js';
 import { loggingArtifacts } from '../logging/backend.js';
 import { ARTIFACT_INSTALLER } from './layout.js';
@@ -15,12 +13,11 @@ import { renderInstaller } from './emit.js';
 
 /** The installer model of a policy, with the iptables, systemd and logging content it embeds. */
 export function installerModel(policy: Policy): InstallerModel {
-  const iptables = buildIptables(policy);
-  const ip6tables = hasIpv6(policy) ? buildIp6tables(policy) : undefined;
+  const { v4, v6 } = rulesetsOf(policy);
   return buildInstaller(policy, {
-    iptables,
-    rulesV4: restoreText(iptables),
-    ...(ip6tables ? { ip6tables, rulesV6: restoreText(ip6tables, 'iptables/rules.v6.hbs') } : {}),
+    iptables: v4.model,
+    rulesV4: v4.text,
+    ...(v6 ? { ip6tables: v6.model, rulesV6: v6.text } : {}),
     units: systemdArtifacts(policy),
     logging: loggingArtifacts(policy),
   });

@@ -4,9 +4,8 @@ import type { Backend, BackendResult } from '../types.js';
 import type { Policy } from '../../ir/types.js';
 import { diag } from '../../diagnostics/diagnostic.js';
 import { MAX_TIERS } from '../shared/names.js';
-import { buildIptables } from './model.js';
-import { restoreText } from './restore.js';
-import { buildIp6tables, hasIpv6, RULES_V6_FILE } from './ipv6.js';
+import { RULES_V6_FILE } from './ipv6.js';
+import { rulesetsOf } from './rulesets.js';
 
 export const RULES_FILE = 'rules.v4';
 
@@ -19,10 +18,10 @@ export const backend: Backend = {
       const feature = `more than ${MAX_TIERS} tiers (tier '${extra.name}')`;
       return { artifacts: [], diagnostics: [diag('backend-unsupported', { backend: 'iptables', feature }, extra.origin.span)] };
     }
-    const content = restoreText(buildIptables(policy));
-    const artifacts = [{ path: RULES_FILE, content, mode: 0o644 }];
+    const { v4, v6 } = rulesetsOf(policy);
+    const artifacts = [{ path: RULES_FILE, content: v4.text, mode: 0o644 }];
     // Only a policy with dual-stack tiers has rules.v6: an IPv4-only policy's output is unchanged.
-    if (hasIpv6(policy)) artifacts.push({ path: RULES_V6_FILE, content: restoreText(buildIp6tables(policy), 'iptables/rules.v6.hbs'), mode: 0o644 });
+    if (v6) artifacts.push({ path: RULES_V6_FILE, content: v6.text, mode: 0o644 });
     return { artifacts, diagnostics: [] };
   },
 };
