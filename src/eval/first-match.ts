@@ -44,9 +44,33 @@ export function firstMatchByPort(rules: readonly Rule[], proto: 'tcp' | 'udp'): 
       paint(rule, 0, PORT_MAX);
       continue;
     }
-    for (const s of rule.services) if (s.proto === proto) paint(rule, classAt(starts, s.lo), s.hi);
+    const ports = portsOf(rule)[proto];
+    for (let i = 0; i < ports.length; i += 2) paint(rule, classAt(starts, ports[i]!), ports[i + 1]!);
   }
   return { starts, winners };
+}
+
+/** A rule's tcp and udp intervals as flat [lo, hi, lo, hi, ...] arrays. */
+interface FlatPorts {
+  readonly tcp: readonly number[];
+  readonly udp: readonly number[];
+}
+
+const flat = new WeakMap<Rule, FlatPorts>();
+
+/**
+ * Read once per rule: a rule's services mix shapes (tcp/udp intervals, icmp), so reading them on
+ * every pair the rule belongs to was a slow, polymorphic loop (~1 s at 100,000 rules).
+ */
+function portsOf(rule: Rule): FlatPorts {
+  let f = flat.get(rule);
+  if (!f) {
+    const tcp: number[] = [];
+    const udp: number[] = [];
+    for (const s of rule.services) if (s.proto !== 'icmp') (s.proto === 'tcp' ? tcp : udp).push(s.lo, s.hi);
+    flat.set(rule, (f = { tcp, udp }));
+  }
+  return f;
 }
 
 /** The first rule matching icmp or any other protocol (no ports), or undefined. */
@@ -74,10 +98,10 @@ export function portStarts(rules: readonly Rule[], proto: 'tcp' | 'udp'): readon
   add(PORT_MIN);
   add(PORT_MAX + 1);
   for (const r of rules) {
-    for (const s of r.services) {
-      if (s.proto !== proto) continue;
-      add(s.lo);
-      add(s.hi + 1);
+    const ports = portsOf(r)[proto];
+    for (let i = 0; i < ports.length; i += 2) {
+      add(ports[i]!);
+      add(ports[i + 1]! + 1);
     }
   }
   const points = scratch;

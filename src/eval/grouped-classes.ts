@@ -69,13 +69,13 @@ export function forEachGroupDecisions(policy: Policy, fn: (group: GroupDecisions
     const pending: GroupDecisions[] = [];
     policy.tiers.forEach((dst, j) => {
       if (j === i) {
-        pending.push({ src: src.name, dsts: [dst.name], unnamed: false, ...decide(verdicts, NO_RULES, verdicts.intra(src.isolated)) });
+        pending.push(decide(verdicts, src.name, [dst.name], false, NO_RULES, verdicts.intra(src.isolated)));
       } else if (named.has(j)) {
-        pending.push({ src: src.name, dsts: [dst.name], unnamed: false, ...decide(verdicts, named.get(j)!) });
+        pending.push(decide(verdicts, src.name, [dst.name], false, named.get(j)!));
       } else {
         if (!others) {
           others = [];
-          pending.push({ src: src.name, dsts: others, unnamed: true, ...decide(verdicts, toAny) });
+          pending.push(decide(verdicts, src.name, others, true, toAny));
         }
         others.push(dst.name);
       }
@@ -188,10 +188,10 @@ class Verdicts {
 }
 
 /**
- * One pair's verdicts per class (classesOfPair's classes): first match over the pair's rules in
- * policy order (first-match.ts), else `fallback` (the default; inside a tier, isolation).
+ * One group's decisions: per class of its pair (classesOfPair's classes) the first match over the
+ * pair's rules in policy order (first-match.ts), else `fallback` (the default; inside a tier, isolation).
  */
-function decide(verdicts: Verdicts, rules: readonly Rule[], fallback = verdicts.fallback): Pick<GroupDecisions, 'tcp' | 'udp' | 'icmp' | 'other'> {
+function decide(verdicts: Verdicts, src: string, dsts: readonly string[], unnamed: boolean, rules: readonly Rule[], fallback = verdicts.fallback): GroupDecisions {
   const ports = (proto: 'tcp' | 'udp'): PortVerdicts => {
     const { starts, winners } = firstMatchByPort(rules, proto);
     return { starts, verdicts: winners.map((w) => (w ? verdicts.of(w) : fallback)) };
@@ -200,7 +200,7 @@ function decide(verdicts: Verdicts, rules: readonly Rule[], fallback = verdicts.
     const w = firstMatchOf(rules, proto);
     return w ? verdicts.of(w) : fallback;
   };
-  return { tcp: ports('tcp'), udp: ports('udp'), icmp: single('icmp'), other: single('other') };
+  return { src, dsts, unnamed, tcp: ports('tcp'), udp: ports('udp'), icmp: single('icmp'), other: single('other') };
 }
 
 /** Two lists sorted by rule index, merged (a new array). Also the iptables backend's per-source order. */

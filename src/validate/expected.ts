@@ -25,13 +25,14 @@ const NO_RULES: readonly Rule[] = [];
 export class Oracle {
   private pairRules: Map<number, Rule[]> | undefined;
   private current: { readonly src: number; readonly named: ReadonlyMap<number, readonly Rule[]>; readonly toAny: readonly Rule[] } | undefined;
-  private readonly ruleDecisions = new Map<number, ExpectedDecision>();
+  /** By rule index (an array: looked up for every class of every pair). */
+  private readonly ruleDecisions: ExpectedDecision[] = [];
   private readonly defaultDecision: ExpectedDecision;
   private readonly intra: ExpectedDecision[];
 
   constructor(private readonly policy: Policy) {
     for (const rule of policy.rules) {
-      this.ruleDecisions.set(rule.index, decision(rule.action, rule.log, { kind: 'rule', index: rule.index, origin: rule.origin }));
+      this.ruleDecisions[rule.index] = decision(rule.action, rule.log, { kind: 'rule', index: rule.index, origin: rule.origin });
     }
     this.defaultDecision = decision(policy.defaultAction, false, { kind: 'default', origin: policy.defaultOrigin });
     // Inside one tier only isolation decides (evaluate.ts: intra-tier), never a rule.
@@ -95,13 +96,13 @@ export class Oracle {
   /** firstMatch for every port class of tcp or udp at once. */
   firstMatchByPort(rules: readonly Rule[], proto: 'tcp' | 'udp'): PortExpectations {
     const { starts, winners } = firstMatchByPort(rules, proto);
-    return { starts, expected: winners.map((w) => (w ? this.ruleDecisions.get(w.index)! : this.defaultDecision)) };
+    return { starts, expected: winners.map((w) => (w ? this.ruleDecisions[w.index]! : this.defaultDecision)) };
   }
 
   /** firstMatch for icmp or `other` (no ports). */
   firstMatchOf(rules: readonly Rule[], proto: 'icmp' | 'other'): ExpectedDecision {
     const w = firstMatchOf(rules, proto);
-    return w ? this.ruleDecisions.get(w.index)! : this.defaultDecision;
+    return w ? this.ruleDecisions[w.index]! : this.defaultDecision;
   }
 
   /** First match over the pair's rules, else the default: Evaluator.evaluate restricted to the pair. */
@@ -113,7 +114,7 @@ export class Oracle {
   /** First match over rules that can decide a pair of different zones (tiers or external), else the default. */
   firstMatch(rules: readonly Rule[], proto: FlowProto, port: number | undefined): ExpectedDecision {
     for (const rule of rules) {
-      if (servicesMatch(rule, proto, port)) return this.ruleDecisions.get(rule.index)!;
+      if (servicesMatch(rule, proto, port)) return this.ruleDecisions[rule.index]!;
     }
     return this.defaultDecision;
   }

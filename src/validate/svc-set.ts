@@ -30,7 +30,7 @@ export function splitSvc(s: SvcSet, rule: IptRule): { hit: SvcSet | undefined; m
   let miss: SvcSet;
   if (p === 'icmp') {
     hit = { tcp: NONE, udp: NONE, icmp: s.icmp, other: false };
-    miss = { ...s, icmp: false };
+    miss = { tcp: s.tcp, udp: s.udp, icmp: false, other: s.other };
   } else {
     const have = s[p];
     const ports = rule.ports ?? ALL_PORTS;
@@ -39,7 +39,8 @@ export function splitSvc(s: SvcSet, rule: IptRule): { hit: SvcSet | undefined; m
     const taken = intersectIntervals(have, ports);
     const left = taken.length === 0 ? have : subtractIntervals(have, ports);
     hit = p === 'tcp' ? { tcp: taken, udp: NONE, icmp: false, other: false } : { tcp: NONE, udp: taken, icmp: false, other: false };
-    miss = p === 'tcp' ? { ...s, tcp: left } : { ...s, udp: left };
+    // Written out, not spread: object spread is a generic copy, and this runs on every split.
+    miss = p === 'tcp' ? { tcp: left, udp: s.udp, icmp: s.icmp, other: s.other } : { tcp: s.tcp, udp: left, icmp: s.icmp, other: s.other };
   }
   return { hit: svcEmpty(hit) ? undefined : hit, miss: svcEmpty(miss) ? undefined : miss };
 }
