@@ -7,7 +7,7 @@ import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Policy, Tier } from '../ir/types.js';
 import { fromHex6, lastAddress6 } from '../ir/ipv6.js';
 import type { Check } from './check.js';
-import { earliestOverlappingPrefixes } from './tier-overlap.js';
+import { earliestOverlappingPrefixes, overlapPairs } from './tier-overlap.js';
 
 type DualStack = Tier & { readonly ipv6: NonNullable<Tier['ipv6']> };
 
@@ -21,19 +21,11 @@ export const ipv6Overlap: Check = {
         return { base, last: lastAddress6(base, t.ipv6.prefix), prefix: t.ipv6.prefix };
       }),
     );
-    const out: Diagnostic[] = [];
-    for (let i = 0; i < tiers.length; i++) {
-      const j = earliest[i]!;
-      if (j < 0) continue;
-      const t = tiers[i]!;
-      const u = tiers[j]!;
-      out.push(
-        diag('ipv6-overlap', { subnet: t.ipv6.text, tier: t.name, other: u.ipv6.text, otherTier: u.name }, t.ipv6Span ?? t.origin.span, {
-          related: [{ span: u.ipv6Span ?? u.origin.span, message: `tier '${u.name}' declared here with ${u.ipv6.text}` }],
-          hints: ['give each tier its own IPv6 prefix, e.g. one /64 per tier out of a ULA /48 (fdXX:XXXX:XXXX::/48)'],
-        }),
-      );
-    }
-    return out;
+    return overlapPairs(tiers, earliest).map(([t, u]) =>
+      diag('ipv6-overlap', { subnet: t.ipv6.text, tier: t.name, other: u.ipv6.text, otherTier: u.name }, t.ipv6Span ?? t.origin.span, {
+        related: [{ span: u.ipv6Span ?? u.origin.span, message: `tier '${u.name}' declared here with ${u.ipv6.text}` }],
+        hints: ['give each tier its own IPv6 prefix, e.g. one /64 per tier out of a ULA /48 (fdXX:XXXX:XXXX::/48)'],
+      }),
+    );
   },
 };

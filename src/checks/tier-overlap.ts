@@ -61,24 +61,23 @@ export function earliestOverlappingPrefixes<A extends number | bigint>(prefixes:
   return out;
 }
 
+/** Each item that overlaps an earlier one, with the earliest of those (what a sweep's `earliest` says). */
+export function overlapPairs<T>(items: readonly T[], earliest: Int32Array): [later: T, earlier: T][] {
+  const out: [T, T][] = [];
+  earliest.forEach((j, i) => {
+    if (j >= 0) out.push([items[i]!, items[j]!]);
+  });
+  return out;
+}
+
 export const tierOverlap: Check = {
   id: 'tier-overlap',
   run(policy: Policy): Diagnostic[] {
-    const tiers = policy.tiers;
-    const earliest = earliestOverlapping(tiers);
-    const out: Diagnostic[] = [];
-    for (let i = 0; i < tiers.length; i++) {
-      const j = earliest[i]!;
-      if (j < 0) continue;
-      const t = tiers[i]!;
-      const u = tiers[j]!;
-      out.push(
-        diag('cidr-overlap', { subnet: t.subnet.text, tier: t.name, other: u.subnet.text, otherTier: u.name }, t.subnetSpan ?? t.origin.span, {
-          related: [{ span: u.subnetSpan ?? u.origin.span, message: `tier '${u.name}' declared here with ${u.subnet.text}` }],
-          hints: ['Docker refuses two networks with overlapping subnets; give each tier its own range'],
-        }),
-      );
-    }
-    return out;
+    return overlapPairs(policy.tiers, earliestOverlapping(policy.tiers)).map(([t, u]) =>
+      diag('cidr-overlap', { subnet: t.subnet.text, tier: t.name, other: u.subnet.text, otherTier: u.name }, t.subnetSpan ?? t.origin.span, {
+        related: [{ span: u.subnetSpan ?? u.origin.span, message: `tier '${u.name}' declared here with ${u.subnet.text}` }],
+        hints: ['Docker refuses two networks with overlapping subnets; give each tier its own range'],
+      }),
+    );
   },
 };

@@ -9,6 +9,7 @@ import type { Rule } from '../ir/types.js';
 import { PORT_MAX, PORT_MIN, type Interval } from '../ir/ports.js';
 import { servicesMatch, type FlowProto } from './evaluate.js';
 import { freeSlots, nextFree } from '../ir/next-free.js';
+import { sortPrefix } from '../ir/sort-prefix.js';
 
 export interface PortDecisions {
   /**
@@ -82,8 +83,8 @@ export function firstMatchOf(rules: readonly Rule[], proto: Exclude<FlowProto, '
 /**
  * The first ports of the elementary intervals of the rules' tcp or udp boundaries, then PORT_MAX + 1
  * (ir/ports.ts elementaryIntervals for these rules). This runs for every pair of a large policy
- * (1.6 million times in one 100,000-rule compile), so the points go through a reused buffer and an
- * insertion sort (a pair has a few dozen), and the result is the one allocation.
+ * (1.6 million times in one 100,000-rule compile), so the points go through a reused buffer, sorted
+ * in place (a pair has a few dozen), and the result is the one allocation.
  */
 export function portStarts(rules: readonly Rule[], proto: 'tcp' | 'udp'): readonly number[] {
   let m = 0;
@@ -105,18 +106,7 @@ export function portStarts(rules: readonly Rule[], proto: 'tcp' | 'udp'): readon
     }
   }
   const points = scratch;
-  if (m > 64) points.subarray(0, m).sort();
-  else {
-    for (let k = 1; k < m; k++) {
-      const v = points[k]!;
-      let j = k - 1;
-      while (j >= 0 && points[j]! > v) {
-        points[j + 1] = points[j]!;
-        j--;
-      }
-      points[j + 1] = v;
-    }
-  }
+  sortPrefix(points, m);
   let w = 1;
   for (let k = 1; k < m; k++) if (points[k] !== points[w - 1]) points[w++] = points[k]!;
   const out = new Array<number>(w);

@@ -2,7 +2,7 @@
 // (source tier, destination tier, protocol, port interval). Port boundaries come from the
 // rules that apply to the pair (and, for diff, from both policies' rules).
 import type { Policy, Rule } from '../ir/types.js';
-import { elementaryIntervals, type Interval } from '../ir/ports.js';
+import { portCuts } from './first-match.js';
 import { Evaluator, type FlowProto, type Verdict } from './evaluate.js';
 import { zonesOf } from './zones.js';
 
@@ -19,17 +19,11 @@ export interface DecidedClass extends FlowClass {
   readonly verdict: Verdict;
 }
 
-function portIntervalsFor(rules: readonly Rule[], proto: 'tcp' | 'udp'): Interval[] {
-  const cuts: Interval[] = [];
-  for (const r of rules) for (const s of r.services) if (s.proto === proto) cuts.push({ lo: s.lo, hi: s.hi });
-  return elementaryIntervals(cuts);
-}
-
 /** The classes of one ordered tier pair, given every rule that can apply to it. */
 export function classesOfPair(src: string, dst: string, rules: readonly Rule[]): FlowClass[] {
   const out: FlowClass[] = [];
   for (const proto of ['tcp', 'udp'] as const) {
-    for (const iv of portIntervalsFor(rules, proto)) out.push({ src, dst, proto, lo: iv.lo, hi: iv.hi });
+    for (const iv of portCuts(rules, proto)) out.push({ src, dst, proto, lo: iv.lo, hi: iv.hi });
   }
   out.push({ src, dst, proto: 'icmp' }, { src, dst, proto: 'other' });
   return out;

@@ -66,7 +66,7 @@ const pairDecisions = (oracle: Oracle, i: number, j: number, rules: readonly Rul
  * default; returns the number of classes compared.
  */
 export function compareRules(base: ProbeBase, outcomes: readonly Outcome[], oracle: Oracle, rules: readonly Rule[], col: Collector): number {
-  return comparePorts(base, outcomes, { ports: (proto) => oracle.firstMatchByPort(rules, proto), single: (proto) => oracle.firstMatchOf(rules, proto) }, col);
+  return comparePorts(base, outcomes, { ports: (proto) => oracle.portExpectations(rules, proto), single: (proto) => oracle.singleExpectation(rules, proto) }, col);
 }
 
 /** What the policy expects of one pair: per port class of tcp/udp, and for icmp and `other`. */

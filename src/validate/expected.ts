@@ -90,17 +90,17 @@ export class Oracle {
    */
   portDecisions(i: number, j: number, rules: readonly Rule[], proto: 'tcp' | 'udp'): PortExpectations {
     if (i === j) return { starts: WHOLE_STARTS, expected: [this.intra[i]!] };
-    return this.firstMatchByPort(rules, proto);
+    return this.portExpectations(rules, proto);
   }
 
   /** firstMatch for every port class of tcp or udp at once. */
-  firstMatchByPort(rules: readonly Rule[], proto: 'tcp' | 'udp'): PortExpectations {
+  portExpectations(rules: readonly Rule[], proto: 'tcp' | 'udp'): PortExpectations {
     const { starts, winners } = firstMatchByPort(rules, proto);
     return { starts, expected: winners.map((w) => (w ? this.ruleDecisions[w.index]! : this.defaultDecision)) };
   }
 
   /** firstMatch for icmp or `other` (no ports). */
-  firstMatchOf(rules: readonly Rule[], proto: 'icmp' | 'other'): ExpectedDecision {
+  singleExpectation(rules: readonly Rule[], proto: 'icmp' | 'other'): ExpectedDecision {
     const w = firstMatchOf(rules, proto);
     return w ? this.ruleDecisions[w.index]! : this.defaultDecision;
   }

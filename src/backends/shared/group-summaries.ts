@@ -59,11 +59,11 @@ function summarize(g: GroupDecisions): GroupSummary {
 
 /** The services of the classes whose verdict `keep` accepts (graph/service-set.ts serviceSetOf). */
 function setOf(g: GroupDecisions, keep: (v: Verdict) => boolean): ServiceSet {
-  return { tcp: portsOf(g.tcp, keep), udp: portsOf(g.udp, keep), icmp: keep(g.icmp), other: keep(g.other) };
+  return { tcp: keptPorts(g.tcp, keep), udp: keptPorts(g.udp, keep), icmp: keep(g.icmp), other: keep(g.other) };
 }
 
 /** Kept classes as merged intervals: classes are contiguous and in port order, so neighbours join. */
-function portsOf({ starts, verdicts }: PortVerdicts, keep: (v: Verdict) => boolean): Interval[] {
+function keptPorts({ starts, verdicts }: PortVerdicts, keep: (v: Verdict) => boolean): Interval[] {
   const out: Interval[] = [];
   let lo = -1;
   for (let k = 0; k <= verdicts.length; k++) {

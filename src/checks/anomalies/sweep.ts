@@ -5,6 +5,7 @@ import type { RulePoints } from './axis.js';
 import type { Collector } from './collector.js';
 import type { FullLayer } from './full-layer.js';
 import { AXIS } from './axis.js';
+import { sortPrefix } from '../../ir/sort-prefix.js';
 
 /*
  * The axis is cut at every boundary of the cell's rules and of the full layer's segments; on
@@ -97,8 +98,7 @@ export class Sweeper {
   run(mode: Mode, skip = 0): void {
     this.skip = skip;
     const ev = this.events;
-    if (this.n <= 32) insertionSort(ev, this.n);
-    else ev.subarray(0, this.n).sort();
+    sortPrefix(ev, this.n);
     const active = this.active;
     let excluded = 0;
     let rows = 0;
@@ -184,17 +184,5 @@ export class Sweeper {
       for (let j = 1; j < active.length; j++) col.cover(active[j]!, e1);
       if (a >= 0 && (this.kind[e1]! & this.skip) === 0) col.foreign(seg, e1);
     }
-  }
-}
-
-function insertionSort(a: Float64Array, n: number): void {
-  for (let i = 1; i < n; i++) {
-    const v = a[i]!;
-    let j = i - 1;
-    while (j >= 0 && a[j]! > v) {
-      a[j + 1] = a[j]!;
-      j--;
-    }
-    a[j + 1] = v;
   }
 }
